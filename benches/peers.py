@@ -256,6 +256,9 @@ def machine():
             "loadavg (1/5/15 min, at end)": load}
 
 
+MARKER = "<!-- peers.py regenerates everything above this line and keeps what follows -->"
+
+
 def report(results, reps, quick, path, wall):
     peers = [name for name, _ in peer_list()]
     lines = ["# Peer comparison: linear sum assignment", ""]
@@ -317,9 +320,17 @@ def report(results, reps, quick, path, wall):
         lines.append("")
         lines.extend(notes)
     lines.append("")
+    text = "\n".join(lines)
+    # Keep the hand-written part (summary, tuning log, end-to-end figures) of the old file.
+    try:
+        with open(path) as f:
+            old = f.read()
+    except OSError:
+        old = ""
+    kept = old[old.index(MARKER):] if MARKER in old else MARKER + "\n"
     with open(path, "w") as f:
-        f.write("\n".join(lines))
-    return "\n".join(lines)
+        f.write(text + "\n" + kept)
+    return text
 
 
 def main():

@@ -222,6 +222,13 @@ def linear_sum_assignment(cost_matrix: Any, maximize: bool = False) -> Tuple[np.
         assignment avoids the forbidden entries ("cost matrix is infeasible").
     TypeError
         An array whose dtype does not cast safely to float64 (object, complex, datetime).
+
+    Notes
+    -----
+    A C-contiguous float64 array is read in place, never copied (a copy of a large matrix
+    costs about as much as the solve). If it is writeable the solve holds the GIL, so no other
+    Python thread can change it meanwhile; a read-only array (``a.setflags(write=False)``) or
+    any other input is solved with the GIL released. The input is never modified.
     """
     if isinstance(cost_matrix, np.ndarray):
         if not np.can_cast(cost_matrix.dtype, np.float64, casting="safe"):
@@ -229,10 +236,17 @@ def linear_sum_assignment(cost_matrix: Any, maximize: bool = False) -> Tuple[np.
                 f"Cannot cast array data from {cost_matrix.dtype!r} to dtype('float64') "
                 "according to the rule 'safe'"
             )
-        # A private C-contiguous copy: the solver reads it with the GIL released.
-        a = np.array(cost_matrix, dtype=np.float64, order="C", copy=True)
+        if cost_matrix.dtype == np.float64 and cost_matrix.flags.c_contiguous:
+            # Read in place: copying a large matrix costs as much as solving it. A writeable
+            # array is solved holding the GIL so no Python thread can change it meanwhile.
+            a = cost_matrix
+            private = not cost_matrix.flags.writeable
+        else:
+            a = np.array(cost_matrix, dtype=np.float64, order="C", copy=True)
+            private = True
     else:
         a = np.array(cost_matrix, dtype=np.float64, order="C")
+        private = True
     if a.ndim != 2:
         raise ValueError(f"expected a matrix (2-D array), got a {a.ndim} array")
-    return _core.linear_sum_assignment(a, bool(maximize))
+    return _core.linear_sum_assignment(a, bool(maximize), private)

@@ -187,11 +187,43 @@ def test_array_likes(cost):
     assert_same_optimum(cost, maximize=True)
 
 
-def test_does_not_modify_input():
-    c = np.array([[3.0, 1.0], [2.0, 5.0]])
+@pytest.mark.parametrize("maximize", [False, True])
+@pytest.mark.parametrize("shape", [(2, 2), (2, 3), (3, 2)])
+@pytest.mark.parametrize("writeable", [True, False])
+def test_does_not_modify_input(maximize, shape, writeable):
+    c = np.random.default_rng(7).random(shape)
     before = c.copy()
-    lsa(c)
+    c.setflags(write=writeable)
+    lsa(c, maximize=maximize)
     assert_array_equal(c, before)
+    assert c.flags.writeable == writeable
+
+
+def _layouts(c):
+    """The same matrix as arrays that are read in place and arrays that need converting."""
+    ro = c.copy()
+    ro.setflags(write=False)
+    wide = np.zeros((c.shape[0], 2 * c.shape[1]))
+    wide[:, ::2] = c
+    return {
+        "c-contiguous": c.copy(),
+        "read-only": ro,
+        "fortran": np.asfortranarray(c),
+        "strided view": wide[:, ::2],
+        "big-endian": c.astype(">f8"),
+        "float32": c.astype(np.float32),
+    }
+
+
+@pytest.mark.parametrize("layout", ["c-contiguous", "read-only", "fortran", "strided view",
+                                    "big-endian", "float32"])
+def test_memory_layouts(layout):
+    c = np.random.default_rng(3).integers(0, 50, (6, 9)).astype(np.float64)
+    for m in (c, c.T.copy()):
+        assert_same_optimum(_layouts(m)[layout])
+        assert_same_optimum(_layouts(m)[layout], maximize=True)
+    c[1, 2] = np.inf
+    assert_same_optimum(_layouts(c)[layout])
 
 
 def test_keyword_and_truthy_maximize():

@@ -202,20 +202,9 @@ impl Run {
     fn pair_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let pairs = &self.result.pairs;
         let d = PyDict::new(py);
-        d.set_item(
-            "mentee_id",
-            pairs
-                .iter()
-                .map(|p| p.mentee_id.as_str())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "mentor_id",
-            pairs
-                .iter()
-                .map(|p| p.mentor_id.as_str())
-                .collect::<Vec<_>>(),
-        )?;
+        let ids = |id: fn(&mentormatch::Pair) -> &str| pairs.iter().map(id).collect::<Vec<_>>();
+        d.set_item("mentee_id", ids(|p| &p.mentee_id))?;
+        d.set_item("mentor_id", ids(|p| &p.mentor_id))?;
         d.set_item(
             "score",
             pairs
@@ -365,20 +354,27 @@ type Assignment<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i64>>);
 /// scipy-compatible assignment on a C-contiguous float64 matrix (the Python wrapper converts
 /// any array-like and checks shape and dtype with scipy's messages).
 #[pyfunction]
-#[pyo3(signature = (cost_matrix, maximize=false))]
+#[pyo3(signature = (cost_matrix, maximize=false, release_gil=true))]
 fn linear_sum_assignment<'py>(
     py: Python<'py>,
     cost_matrix: PyReadonlyArray2<'py, f64>,
     maximize: bool,
+    release_gil: bool,
 ) -> PyResult<Assignment<'py>> {
     let shape = cost_matrix.shape();
     let (nrows, ncols) = (shape[0], shape[1]);
     let costs = cost_matrix
         .as_slice()
         .map_err(|_| PyValueError::new_err("cost matrix must be C-contiguous"))?;
-    let out = compute(py, move || {
-        mentormatch::lap::linear_sum_assignment(costs, nrows, ncols, maximize)
-    })?;
+    let solve = move || mentormatch::lap::linear_sum_assignment(costs, nrows, ncols, maximize);
+    // The caller's own array is read in place (a copy of a large matrix costs as much as the
+    // solve): only Python code could change it under us, and Python code cannot run while we
+    // hold the GIL. Private or read-only arrays are solved with the GIL released.
+    let out = if release_gil {
+        compute(py, solve)?
+    } else {
+        solve()
+    };
     let (rows, cols) = out.map_err(errors::lap_error)?;
     let to_i64 = |v: Vec<usize>| -> Vec<i64> { v.into_iter().map(|x| x as i64).collect() };
     Ok((to_i64(rows).into_pyarray(py), to_i64(cols).into_pyarray(py)))

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::criteria::{default_criteria, Criterion};
 use crate::error::{Error, InputError, Location, Result};
+use crate::ilp::Engine;
 use crate::model::Side;
 
 /// What the solver optimises.
@@ -195,6 +196,9 @@ pub struct Config {
     /// Heuristic backend: independent starts (default 4), run in parallel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts: Option<usize>,
+    /// ILP backend: the engine, `"highs"` or `"microlp"` (default: the fastest compiled in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ilp_engine: Option<Engine>,
 }
 
 impl Default for Config {
@@ -217,6 +221,7 @@ impl Default for Config {
             candidates: None,
             memory_budget: None,
             starts: None,
+            ilp_engine: None,
         }
     }
 }
@@ -292,6 +297,19 @@ impl Config {
                     "e.g. time_limit = 30",
                 ));
             }
+        }
+        if let Some(e) = self.ilp_engine.filter(|e| !e.is_available()) {
+            return Err(Error::input(
+                Location::source(source).field("ilp_engine"),
+                format!(
+                    "ilp_engine = \"{}\" is not compiled into this build",
+                    e.as_str()
+                ),
+                format!(
+                    "remove the key, or build mentormatch with the cargo feature `{}`",
+                    e.as_str()
+                ),
+            ));
         }
         for (name, v) in [("candidates", self.candidates), ("starts", self.starts)] {
             if v == Some(0) {

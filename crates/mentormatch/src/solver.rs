@@ -120,7 +120,13 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
                 Ok((Box::new(crate::exact::ExactBackend), None))
             }
         }
-        SolverKind::Ilp => Ok((Box::new(crate::ilp::IlpBackend::new()?), None)),
+        SolverKind::Ilp => {
+            let backend = match problem.config().ilp_engine {
+                Some(engine) => crate::ilp::IlpBackend::with_engine(engine)?,
+                None => crate::ilp::IlpBackend::new()?,
+            };
+            Ok((Box::new(backend), None))
+        }
     }
 }
 

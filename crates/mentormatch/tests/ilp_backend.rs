@@ -597,6 +597,34 @@ fn auto_picks_ilp_for_goals_and_reports_them() {
 }
 
 #[test]
+fn the_config_chooses_the_engine() {
+    for engine in [Engine::Microlp, Engine::Highs] {
+        let text = format!("ilp_engine = \"{}\"\n[[quota]]\nside = \"mentor\"\nfield = \"location\"\nvalues = [\"Tromsø\"]\nmin = 1\n", engine.as_str());
+        match Config::from_toml_str(&text, "programme.toml") {
+            Ok(config) => {
+                assert!(engine.is_available());
+                assert_eq!(config.ilp_engine, Some(engine));
+                let problem = Problem::new(northern_cohort(), config, vec![]).unwrap();
+                let r = mentormatch::solve(&problem).unwrap();
+                assert_eq!(r.solver, engine.backend_name());
+            }
+            Err(e) => {
+                assert!(!engine.is_available());
+                assert_eq!(
+                    e.to_string(),
+                    format!(
+                        "programme.toml, field 'ilp_engine': ilp_engine = \"{0}\" is not compiled into this build (remove the key, or build mentormatch with the cargo feature `{0}`)",
+                        engine.as_str()
+                    )
+                );
+            }
+        }
+    }
+    let e = Config::from_toml_str("ilp_engine = \"cbc\"\n", "programme.toml").unwrap_err();
+    assert!(e.to_string().contains("unknown variant `cbc`"), "{e}");
+}
+
+#[test]
 fn a_time_limit_too_short_for_anything_is_reported_honestly() {
     let config = Config {
         time_limit: Some(1e-9),

@@ -65,9 +65,10 @@ pub(super) fn run(engine: Engine, lp: Lp, limit: Option<Duration>) -> Result<Out
     }
 }
 
-#[cfg(feature = "microlp")]
-fn run_microlp(lp: Lp, limit: Option<Duration>) -> Result<Outcome> {
-    use good_lp::{ResolutionError, Solution, SolutionStatus, SolverModel, WithTimeLimit};
+/// good_lp's model of `lp` for `solver`, every constraint added, and the model's columns.
+#[cfg(any(feature = "microlp", feature = "highs"))]
+fn build<S: good_lp::Solver>(lp: Lp, solver: S) -> (S::Model, Vec<good_lp::Variable>) {
+    use good_lp::SolverModel;
     let Lp {
         vars,
         columns,
@@ -81,12 +82,19 @@ fn run_microlp(lp: Lp, limit: Option<Duration>) -> Result<Outcome> {
     } else {
         vars.minimise(objective)
     };
-    let mut model = unsolved.using(good_lp::microlp);
-    if let Some(d) = limit {
-        model = model.with_time_limit(d.as_secs_f64());
-    }
+    let mut model = unsolved.using(solver);
     for c in constraints {
         model.add_constraint(c);
+    }
+    (model, columns)
+}
+
+#[cfg(feature = "microlp")]
+fn run_microlp(lp: Lp, limit: Option<Duration>) -> Result<Outcome> {
+    use good_lp::{ResolutionError, Solution, SolutionStatus, SolverModel, WithTimeLimit};
+    let (mut model, columns) = build(lp, good_lp::microlp);
+    if let Some(d) = limit {
+        model = model.with_time_limit(d.as_secs_f64());
     }
     match model.solve() {
         Ok(sol) => {
@@ -121,25 +129,8 @@ fn run_microlp(_lp: Lp, _limit: Option<Duration>) -> Result<Outcome> {
 
 #[cfg(feature = "highs")]
 fn run_highs(lp: Lp, limit: Option<Duration>) -> Result<Outcome> {
-    use good_lp::SolverModel;
     use highs::{HighsModelStatus as S, HighsSolutionStatus};
-    let Lp {
-        vars,
-        columns,
-        objective,
-        maximise,
-        constraints,
-        ..
-    } = lp;
-    let unsolved = if maximise {
-        vars.maximise(objective)
-    } else {
-        vars.minimise(objective)
-    };
-    let mut problem = unsolved.using(good_lp::highs);
-    for c in constraints {
-        problem.add_constraint(c);
-    }
+    let (problem, columns) = build(lp, good_lp::highs);
     let mut model = problem
         .try_into_inner()
         .map_err(|e| Error::Solver(format!("HiGHS: {e}")))?;

@@ -48,8 +48,9 @@ mod engine;
 #[cfg(any(feature = "microlp", feature = "highs"))]
 mod model;
 
-/// An ILP engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An ILP engine (`ilp_engine` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// microlp: pure Rust (cargo feature `microlp`, on by default).
     Microlp,
