@@ -18,6 +18,7 @@ use crate::lap::{self, LapError};
 use crate::model::Participant;
 use crate::problem::{Problem, ScoreMatrix};
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
+use rayon::prelude::*;
 
 /// Scores closer than this are equal: sums of the same points in another order differ in the
 /// last bits, and a threshold must not split such ties.
@@ -213,16 +214,19 @@ impl<'a> FreeProblem<'a> {
         if cols < n {
             return Err(self.infeasible(problem));
         }
+        // Rows are independent, so they are filled in parallel.
         let mut costs = vec![f64::INFINITY; n * cols];
-        for (r, &i) in self.mentees.iter().enumerate() {
-            let row = &mut costs[r * cols..(r + 1) * cols];
-            for (c, &j) in col_mentor.iter().enumerate() {
-                if self.usable(i, j, threshold) {
-                    row[c] = -self.sm.score(i, j);
+        costs
+            .par_chunks_mut(cols)
+            .zip(self.mentees.par_iter())
+            .for_each(|(row, &i)| {
+                for (c, &j) in col_mentor.iter().enumerate() {
+                    if self.usable(i, j, threshold) {
+                        row[c] = -self.sm.score(i, j);
+                    }
                 }
-            }
-            row[col_mentor.len()..].fill(0.0);
-        }
+                row[col_mentor.len()..].fill(0.0);
+            });
         match lap::solve_min(&costs, n, cols) {
             Ok(sol) => {
                 for (r, &c) in sol.row_to_col.iter().enumerate() {

@@ -197,6 +197,18 @@ impl Scorer {
                     let w = *words;
                     let la = mentee_len[i];
                     let a = &mentee[i * w..(i + 1) * w];
+                    if w == 1 {
+                        if let Some(table) = SetTable::new(k, la, mentor_len) {
+                            // The same products as below, looked up instead of recomputed.
+                            let rows = scores.iter_mut().zip(allowed.iter_mut());
+                            for (((s, ok), &b), &lb) in rows.zip(mentor).zip(mentor_len) {
+                                let (points, keep) = table.get(lb, (a[0] & b).count_ones());
+                                *s += points;
+                                *ok &= keep;
+                            }
+                            continue;
+                        }
+                    }
                     for (j, (s, ok)) in scores.iter_mut().zip(allowed.iter_mut()).enumerate() {
                         let common: u32 = if w == 1 {
                             (a[0] & mentor[j]).count_ones()
@@ -225,6 +237,51 @@ impl Scorer {
                 }
             }
         }
+    }
+}
+
+/// For one mentee and one set criterion: the points and the allowed flag for every
+/// (mentor set size, common elements), since nothing else enters a set criterion's value.
+/// Scoring a row then costs a popcount and a lookup per mentor instead of the kind's formula.
+struct SetTable {
+    /// `(points, allowed)` at `lb * stride + common`.
+    cells: Vec<(f64, bool)>,
+    stride: usize,
+}
+
+impl SetTable {
+    /// Tables larger than this are not worth building for one row.
+    const MAX_CELLS: usize = 4096;
+
+    fn new(k: &Compiled, la: u32, mentor_len: &[u32]) -> Option<SetTable> {
+        let max_lb = mentor_len.iter().copied().max().unwrap_or(0);
+        let stride = la.min(max_lb) as usize + 1;
+        let n = (max_lb as usize + 1) * stride;
+        if n > Self::MAX_CELLS || n > mentor_len.len() {
+            return None;
+        }
+        let mut cells = Vec::with_capacity(n);
+        for lb in 0..=max_lb {
+            for common in 0..stride as u32 {
+                // Unreachable cells (more in common than either set holds) stay neutral.
+                if common > lb {
+                    cells.push((0.0, true));
+                    continue;
+                }
+                let v = set_value(k, la, lb, common);
+                let points = k.points * if v.is_nan() { k.missing } else { v };
+                cells.push((points, !(k.required && v == 0.0)));
+            }
+        }
+        Some(SetTable { cells, stride })
+    }
+
+    #[inline]
+    fn get(&self, lb: u32, common: u32) -> (f64, bool) {
+        self.cells
+            .get(lb as usize * self.stride + common as usize)
+            .copied()
+            .unwrap_or((0.0, true))
     }
 }
 
