@@ -1,37 +1,51 @@
 //! Shared helpers for the benchmarks: a synthetic cohort written as the two CSV files a
 //! coordinator would export from the application form.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use mentormatch::{synthetic_cohort, Profile};
+use mentormatch::model::LIST_SEPARATOR;
+use mentormatch::{synthetic_cohort, Field, FieldValue, Participant};
 
-fn join(set: &BTreeSet<String>) -> String {
-    set.iter().map(String::as_str).collect::<Vec<_>>().join(";")
+/// The standard columns one side's file has (mentors: no `needs`; mentees: no `offers`, `capacity`).
+fn columns(mentor: bool) -> Vec<&'static str> {
+    let other_side: &[&str] = if mentor {
+        &["needs"]
+    } else {
+        &["offers", "capacity"]
+    };
+    Field::STANDARD
+        .into_iter()
+        .filter(|f| !other_side.contains(f))
+        .collect()
 }
 
-fn profile_cells(p: &Profile) -> Vec<String> {
-    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
-    vec![
-        p.id.clone(),
-        p.name.clone().unwrap_or_else(|| format!("Person {}", p.id)),
-        opt(&p.department),
-        opt(&p.location),
-        opt(&p.background),
-        join(&p.cultural_competence),
-        join(&p.interests),
-    ]
+fn cell(p: &dyn Participant, field: &Field) -> String {
+    match p.value(field) {
+        FieldValue::Missing => String::new(),
+        FieldValue::Text(s) => s.to_string(),
+        FieldValue::Set(v) => v.join(&LIST_SEPARATOR.to_string()),
+    }
 }
 
-const PROFILE_HEADER: [&str; 7] = [
-    "id",
-    "name",
-    "department",
-    "location",
-    "background",
-    "cultural_competence",
-    "interests",
-];
+/// Writes one side's file; `capacity[k]` fills the `capacity` column (mentors only: it is a
+/// number on the mentor, not a field value).
+fn write_side(path: &Path, people: &[&dyn Participant], capacity: &[u32]) -> Result<(), String> {
+    let names = columns(!capacity.is_empty());
+    let fields: Vec<Field> = names.iter().map(|n| Field::parse(n)).collect();
+    let mut w = csv::Writer::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    w.write_record(&names).map_err(|e| e.to_string())?;
+    for (k, p) in people.iter().enumerate() {
+        let row: Vec<String> = fields
+            .iter()
+            .map(|f| match (f, capacity.get(k)) {
+                (Field::Capacity, Some(c)) => c.to_string(),
+                _ => cell(*p, f),
+            })
+            .collect();
+        w.write_record(&row).map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())
+}
 
 /// Writes `synthetic_cohort(n_mentees, n_mentors, seed)` to `<dir>/mentors.csv` and
 /// `<dir>/mentees.csv`, with the sample data's columns (sets joined with `;`).
@@ -43,31 +57,9 @@ pub fn write_cohort_csv(
 ) -> Result<(), String> {
     let cohort = synthetic_cohort(n_mentees, n_mentors, seed);
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let open = |name: &str| {
-        let path = dir.join(name);
-        csv::Writer::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))
-    };
-    let err = |e: csv::Error| e.to_string();
-
-    let mut w = open("mentors.csv")?;
-    let mut header = PROFILE_HEADER.to_vec();
-    header.extend(["offers", "capacity"]);
-    w.write_record(&header).map_err(err)?;
-    for m in &cohort.mentors {
-        let mut row = profile_cells(&m.profile);
-        row.extend([join(&m.offers), m.capacity.to_string()]);
-        w.write_record(&row).map_err(err)?;
-    }
-    w.flush().map_err(|e| e.to_string())?;
-
-    let mut w = open("mentees.csv")?;
-    let mut header = PROFILE_HEADER.to_vec();
-    header.push("needs");
-    w.write_record(&header).map_err(err)?;
-    for e in &cohort.mentees {
-        let mut row = profile_cells(&e.profile);
-        row.push(join(&e.needs));
-        w.write_record(&row).map_err(err)?;
-    }
-    w.flush().map_err(|e| e.to_string())
+    let mentors: Vec<&dyn Participant> = cohort.mentors.iter().map(|m| m as _).collect();
+    let mentees: Vec<&dyn Participant> = cohort.mentees.iter().map(|e| e as _).collect();
+    let capacity: Vec<u32> = cohort.mentors.iter().map(|m| m.capacity).collect();
+    write_side(&dir.join("mentors.csv"), &mentors, &capacity)?;
+    write_side(&dir.join("mentees.csv"), &mentees, &[])
 }
