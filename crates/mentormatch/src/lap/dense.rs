@@ -34,7 +34,11 @@ const ARR_SCANS_PER_ROW: usize = 16;
 /// (and `callgrind --toggle-collect` can isolate) the solver's cost.
 #[inline(never)]
 pub(super) fn solve(costs: &[f64], nrows: usize, ncols: usize) -> Result<LapSolution, LapError> {
-    let budget = ARR_SCANS_PER_ROW.saturating_mul(nrows).saturating_add(16);
+    let per_row = std::env::var("LAPB")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(ARR_SCANS_PER_ROW);
+    let budget = per_row.saturating_mul(nrows).saturating_add(16);
     solve_with_budget(costs, nrows, ncols, budget)
 }
 
@@ -68,21 +72,18 @@ fn solve_with_budget(
         arr_budget,
     );
 
-    let mut d = vec![0.0_f64; ncols];
-    let mut pred = vec![0_usize; ncols];
-    let mut cols = vec![0_usize; ncols];
+    let mut sp = ShortestPaths {
+        costs,
+        ncols,
+        d: vec![0.0; ncols],
+        pen: row4col
+            .iter()
+            .map(|&i| if i == NONE { 0.0 } else { INF })
+            .collect(),
+        steps: Vec::with_capacity(nrows),
+    };
     for &f in &free {
-        augment(
-            costs,
-            ncols,
-            f,
-            &mut v,
-            &mut col4row,
-            &mut row4col,
-            &mut d,
-            &mut pred,
-            &mut cols,
-        )?;
+        sp.augment(f, &mut v, &mut col4row, &mut row4col)?;
     }
 
     let mut u = vec![0.0_f64; nrows];
@@ -105,6 +106,9 @@ fn solve_with_budget(
 /// (two SSE2 vectors of `f64` at the baseline x86-64 level).
 const LANES: usize = 8;
 
+/// Lanes of the relaxation pass (more live accumulators there: 8 lanes spill registers).
+const RLANES: usize = 8;
+
 /// Columns per block of [`two_lowest`]: the block holding the minimum is rescanned for its index.
 const BLOCK: usize = 128;
 
@@ -121,6 +125,7 @@ fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64) {
     // The first block holding the lowest value so far (strictly lower than earlier blocks):
     // the lowest index is then found by rescanning that block only.
     let (mut best, mut best_block) = (INF, 0);
+    let (mut t1, mut t2) = (INF, INF);
     for (b, (rb, vb)) in row.chunks(BLOCK).zip(v.chunks(BLOCK)).enumerate() {
         let rc = rb.chunks_exact(LANES);
         let vc = vb.chunks_exact(LANES);
@@ -132,13 +137,14 @@ fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64) {
             a2 = std::array::from_fn(|l| min(hi[l], a2[l]));
             a1 = std::array::from_fn(|l| min(h[l], a1[l]));
         }
-        // The last few columns (only in the last block) go to lane 0.
+        // The last few columns (only in the last block) go to separate scalars: touching the
+        // lane arrays here makes LLVM scalarise lanes of the loop above.
         for (&c, &w) in rt.iter().zip(vt) {
             let h = c - w;
-            a2[0] = min(max(h, a1[0]), a2[0]);
-            a1[0] = min(h, a1[0]);
+            t2 = min(max(h, t1), t2);
+            t1 = min(h, t1);
         }
-        let m = a1.iter().fold(INF, |m, &x| min(x, m));
+        let m = a1.iter().fold(t1, |m, &x| min(x, m));
         if m < best {
             best = m;
             best_block = b;
@@ -146,7 +152,7 @@ fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64) {
     }
     // Second lowest of the multiset of all lanes' two lowest.
     let (mut m1, mut m2) = (INF, INF);
-    for x in a1.into_iter().chain(a2) {
+    for x in a1.into_iter().chain(a2).chain([t1, t2]) {
         m2 = min(max(x, m1), m2);
         m1 = min(x, m1);
     }
@@ -274,106 +280,192 @@ fn augmenting_row_reduction(
     }
 }
 
-/// One shortest augmenting path from free row `f`, then the dual update and the augmentation.
-#[allow(clippy::too_many_arguments)]
-fn augment(
-    costs: &[f64],
-    ncols: usize,
-    f: usize,
-    v: &mut [f64],
-    col4row: &mut [usize],
-    row4col: &mut [usize],
-    d: &mut [f64],
-    pred: &mut [usize],
-    cols: &mut [usize],
-) -> Result<(), LapError> {
-    let row = &costs[f * ncols..(f + 1) * ncols];
-    for (j, ((dj, pj), cj)) in d
-        .iter_mut()
-        .zip(pred.iter_mut())
-        .zip(cols.iter_mut())
-        .enumerate()
-    {
-        *dj = row[j] - v[j];
-        *pj = f;
-        *cj = j;
-    }
-    // cols[..lo]: scanned; cols[lo..hi]: at distance `mind`, not yet scanned; cols[hi..]: to do.
-    let mut lo = 0;
-    let mut hi = 0;
-    let mut mind = 0.0;
-    let sink = 'search: loop {
-        if lo == hi {
-            // Collect every to-do column at the new minimum distance.
-            mind = INF;
-            for k in lo..ncols {
-                let j = cols[k];
-                let dj = d[j];
-                if dj <= mind {
-                    if dj < mind {
-                        hi = lo;
-                        mind = dj;
-                    }
-                    cols.swap(k, hi);
-                    hi += 1;
-                }
-            }
-            if !mind.is_finite() {
-                return Err(LapError::Infeasible);
-            }
-            // A free column at minimum distance ends the search (lowest index wins).
-            let mut best = NONE;
-            for &j in &cols[lo..hi] {
-                if row4col[j] == NONE && j < best {
-                    best = j;
-                }
-            }
-            if best != NONE {
-                break 'search best;
-            }
-        }
-        // Scan the row holding the next column at minimum distance.
-        let j0 = cols[lo];
-        lo += 1;
-        let i = row4col[j0];
-        let row = &costs[i * ncols..(i + 1) * ncols];
-        let h = row[j0] - v[j0] - mind;
-        // Columns joining the minimum group are swapped to `hi`, behind the cursor `k`.
-        let todo_start = hi;
-        for k in todo_start..ncols {
-            let j = cols[k];
-            let cred = row[j] - v[j] - h;
-            if cred < d[j] {
-                d[j] = cred;
-                pred[j] = i;
-                if cred <= mind {
-                    if row4col[j] == NONE {
-                        break 'search j;
-                    }
-                    cols.swap(k, hi);
-                    hi += 1;
-                }
-            }
-        }
-    };
+/// One column taken by the Dijkstra search: `col` (at distance `d`, potential `v` before the
+/// search) and the row `row` assigned to it, scanned with offset `h`.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    col: usize,
+    row: usize,
+    h: f64,
+    v: f64,
+    d: f64,
+}
 
-    // Dual update on scanned columns (d <= mind there, so v only decreases).
-    for &j in &cols[..lo] {
-        v[j] += d[j] - mind;
-    }
-    // Flip the path. Each step moves to a column scanned strictly earlier, ending at row f.
-    let mut j = sink;
-    for _ in 0..=col4row.len() {
-        let i = pred[j];
-        row4col[j] = i;
-        let prev = col4row[i];
-        col4row[i] = j;
-        if i == f {
-            break;
+/// State of the shortest augmenting path phase; all buffers allocated once.
+///
+/// The search works on the columns in their natural order, so that its inner loop (relax every
+/// column against the row just reached, and find the new minimum in the same pass) is a plain
+/// SIMD loop over contiguous `row`, `v`, `d`, `pen`. Columns already taken are masked rather
+/// than moved: their `v` is set to `-inf` for the duration of the search (so the relaxed value is
+/// `+inf`) and their `d` to `+inf`; their real values live in `steps`. Predecessors are not
+/// stored per column (a blend per column per scan); the path is rebuilt at the end from
+/// `steps` by recomputing the same floating-point values (`(c - v) - h`), exactly.
+struct ShortestPaths<'a> {
+    costs: &'a [f64],
+    ncols: usize,
+    /// Tentative distances; `+inf` for taken columns.
+    d: Vec<f64>,
+    /// 0 for unassigned columns, `+inf` for assigned ones: `d + pen` finds the nearest free one.
+    pen: Vec<f64>,
+    steps: Vec<Step>,
+}
+
+impl ShortestPaths<'_> {
+    /// One shortest augmenting path from free row `f`, then the dual update and the augmentation.
+    fn augment(
+        &mut self,
+        f: usize,
+        v: &mut [f64],
+        col4row: &mut [usize],
+        row4col: &mut [usize],
+    ) -> Result<(), LapError> {
+        let ncols = self.ncols;
+        let costs = self.costs;
+        self.steps.clear();
+        let mut mind = -INF;
+        let row = &costs[f * ncols..(f + 1) * ncols];
+        let (mut m1, mut block, mut mf) = relax::<true>(row, v, &self.pen, &mut self.d, 0.0);
+        let result = loop {
+            if m1 == INF {
+                break Err(LapError::Infeasible);
+            }
+            // Distances can only grow (up to rounding: keep `mind` monotone, so the dual
+            // update below never raises a potential).
+            mind = max(mind, m1);
+            if mf <= mind {
+                // A free column at the minimum distance: the lowest such index is the sink.
+                let sink = (0..ncols)
+                    .find(|&j| self.pen[j] == 0.0 && self.d[j] == mf)
+                    .unwrap_or(NONE);
+                break Ok(sink);
+            }
+            // Take the lowest column at the minimum and scan the row assigned to it.
+            let start = block * BLOCK;
+            let end = (start + BLOCK).min(ncols);
+            let j = (start..end).find(|&j| self.d[j] == m1).unwrap_or(NONE);
+            let i = row4col[j];
+            let row = &costs[i * ncols..(i + 1) * ncols];
+            let h = row[j] - v[j] - mind;
+            self.steps.push(Step {
+                col: j,
+                row: i,
+                h,
+                v: v[j],
+                d: m1,
+            });
+            v[j] = -INF;
+            self.d[j] = INF;
+            (m1, block, mf) = relax::<false>(row, v, &self.pen, &mut self.d, h);
+        };
+        // Restore the taken columns' potentials, with the dual update (d <= mind there, so v
+        // only decreases).
+        for s in &self.steps {
+            v[s.col] = if result.is_ok() {
+                s.v + (s.d - mind)
+            } else {
+                s.v
+            };
         }
-        j = prev;
+        let sink = result?;
+        self.flip(f, sink, v, col4row, row4col);
+        self.pen[sink] = INF;
+        Ok(())
     }
-    Ok(())
+
+    /// Flips the augmenting path ending at column `sink` (reached from the rows of `steps`, or
+    /// `f`). The predecessor of a column taken at step `k` (the sink: after every step) is the
+    /// first of `f`, `steps[0].row`, .., `steps[k - 1].row` whose relaxation produced its
+    /// distance, recomputed bit for bit; each step back goes to a strictly earlier step.
+    fn flip(&self, f: usize, sink: usize, v: &[f64], col4row: &mut [usize], row4col: &mut [usize]) {
+        let ncols = self.ncols;
+        let (mut j, mut vj, mut limit) = (sink, v[sink], self.steps.len());
+        // `d` of the sink: its final tentative distance (it was never taken).
+        let mut dj = self.d[sink];
+        loop {
+            let base = self.costs[f * ncols + j] - vj;
+            let (i, k) = if base == dj {
+                (f, NONE)
+            } else {
+                self.steps[..limit]
+                    .iter()
+                    .enumerate()
+                    .find(|(_, s)| (self.costs[s.row * ncols + j] - vj) - s.h == dj)
+                    .map_or_else(
+                        || {
+                            debug_assert!(false, "no predecessor reproduces d");
+                            (f, NONE)
+                        },
+                        |(k, s)| (s.row, k),
+                    )
+            };
+            let prev = col4row[i];
+            row4col[j] = i;
+            col4row[i] = j;
+            if i == f || k == NONE {
+                break;
+            }
+            // Row `i` was reached through its previous column, taken at step `k`.
+            let s = self.steps[k];
+            debug_assert_eq!(s.col, prev);
+            (j, vj, dj, limit) = (prev, s.v, s.d, k);
+        }
+    }
+}
+
+/// One relaxation pass over all columns against a row reached with offset `h`:
+/// `d[j] = min(d[j], (row[j] - v[j]) - h)` (just the new value when `INIT`), returning the new
+/// minimum of `d`, the first block of [`BLOCK`] columns holding it, and the minimum of `d + pen`
+/// (the nearest free column).
+#[inline]
+fn relax<const INIT: bool>(
+    row: &[f64],
+    v: &[f64],
+    pen: &[f64],
+    d: &mut [f64],
+    h: f64,
+) -> (f64, usize, f64) {
+    let mut a1 = [INF; RLANES];
+    let mut af = [INF; RLANES];
+    let (mut t1, mut tf) = (INF, INF);
+    let (mut best, mut best_block) = (INF, 0);
+    let blocks = row
+        .chunks(BLOCK)
+        .zip(v.chunks(BLOCK))
+        .zip(pen.chunks(BLOCK))
+        .zip(d.chunks_mut(BLOCK));
+    for (b, (((rb, vb), pb), db)) in blocks.enumerate() {
+        let rc = rb.chunks_exact(RLANES);
+        let vc = vb.chunks_exact(RLANES);
+        let pc = pb.chunks_exact(RLANES);
+        let mut dc = db.chunks_exact_mut(RLANES);
+        let (rt, vt, pt) = (rc.remainder(), vc.remainder(), pc.remainder());
+        for (((r, w), p), dd) in rc.zip(vc).zip(pc).zip(dc.by_ref()) {
+            let cred: [f64; RLANES] = std::array::from_fn(|l| (r[l] - w[l]) - h);
+            let nd: [f64; RLANES] = if INIT {
+                cred
+            } else {
+                std::array::from_fn(|l| min(cred[l], dd[l]))
+            };
+            dd.copy_from_slice(&nd);
+            a1 = std::array::from_fn(|l| min(nd[l], a1[l]));
+            af = std::array::from_fn(|l| min(nd[l] + p[l], af[l]));
+        }
+        let dt = dc.into_remainder();
+        for (((&c, &w), &p), dd) in rt.iter().zip(vt).zip(pt).zip(dt) {
+            let cred = (c - w) - h;
+            let nd = if INIT { cred } else { min(cred, *dd) };
+            *dd = nd;
+            t1 = min(nd, t1);
+            tf = min(nd + p, tf);
+        }
+        let m = a1.iter().fold(t1, |m, &x| min(x, m));
+        if m < best {
+            best = m;
+            best_block = b;
+        }
+    }
+    let mf = af.iter().fold(tf, |m, &x| min(x, m));
+    (best, best_block, mf)
 }
 
 #[cfg(test)]
