@@ -245,7 +245,7 @@ fn column_reduction_transfer(
             *vj = if lt { c } else { *vj };
         }
     }
-    if v.iter().any(|&x| x == INF) {
+    if v.contains(&INF) {
         // A column with no allowed row: no assignment covers it.
         return Err(LapError::Infeasible);
     }
