@@ -143,46 +143,47 @@ const BLOCK: usize = 128;
 /// computed exactly as `row[j] - v[j]`, so a later scan for a value finds the same columns.
 #[inline]
 fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64) {
-    let mut a1 = [INF; LANES];
-    let mut a2 = [INF; LANES];
-    // The first block holding the lowest value so far (strictly lower than earlier blocks):
-    // the lowest index is then found by rescanning that block only.
-    let (mut best, mut best_block) = (INF, 0);
-    let (mut t1, mut t2) = (INF, INF);
+    // Per block of `BLOCK` columns only the minimum is computed (one `minpd` per two entries);
+    // the block holding the overall minimum (the first one, on ties) is then rescanned for the
+    // index and its own second lowest, and the second lowest overall is the smaller of that and
+    // the other blocks' minima.
+    let (mut best, mut best_block, mut others) = (INF, 0, INF);
     for (b, (rb, vb)) in row.chunks(BLOCK).zip(v.chunks(BLOCK)).enumerate() {
+        let mut a = [INF; LANES];
         let rc = rb.chunks_exact(LANES);
         let vc = vb.chunks_exact(LANES);
         let (rt, vt) = (rc.remainder(), vc.remainder());
         for (r, w) in rc.zip(vc) {
-            // Operation by operation over all lanes: the form the SLP vectoriser handles best.
             let h: [f64; LANES] = std::array::from_fn(|l| r[l] - w[l]);
-            let hi: [f64; LANES] = std::array::from_fn(|l| max(h[l], a1[l]));
-            a2 = std::array::from_fn(|l| min(hi[l], a2[l]));
-            a1 = std::array::from_fn(|l| min(h[l], a1[l]));
+            a = std::array::from_fn(|l| min(h[l], a[l]));
         }
-        // The last few columns (only in the last block) go to separate scalars: touching the
-        // lane arrays here makes LLVM scalarise lanes of the loop above.
+        // The last few columns go to a separate scalar: touching the lane array here makes
+        // LLVM scalarise lanes of the loop above.
+        let mut t = INF;
         for (&c, &w) in rt.iter().zip(vt) {
-            let h = c - w;
-            t2 = min(max(h, t1), t2);
-            t1 = min(h, t1);
+            t = min(c - w, t);
         }
-        let m = a1.iter().fold(t1, |m, &x| min(x, m));
+        let m = a.iter().fold(t, |m, &x| min(x, m));
         if m < best {
+            others = min(best, others);
             best = m;
             best_block = b;
+        } else {
+            others = min(m, others);
         }
-    }
-    // Second lowest of the multiset of all lanes' two lowest.
-    let (mut m1, mut m2) = (INF, INF);
-    for x in a1.into_iter().chain(a2).chain([t1, t2]) {
-        m2 = min(max(x, m1), m2);
-        m1 = min(x, m1);
     }
     let start = best_block * BLOCK;
     let end = (start + BLOCK).min(row.len());
-    let j1 = (start..end).find(|&j| row[j] - v[j] == m1).unwrap_or(NONE);
-    (m1, j1, m2)
+    let (mut j1, mut second) = (NONE, INF);
+    for j in start..end {
+        let h = row[j] - v[j];
+        if h == best && j1 == NONE {
+            j1 = j;
+        } else {
+            second = min(h, second);
+        }
+    }
+    (best, j1, min(second, others))
 }
 
 /// `a < b ? a : b` (one `minpd`/`minsd`; no NaN handling needed: our values are never NaN).

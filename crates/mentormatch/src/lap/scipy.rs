@@ -29,7 +29,7 @@ pub fn linear_sum_assignment(
     } else {
         f64::NEG_INFINITY
     };
-    if let Some(k) = costs.iter().position(|&c| c.is_nan() || c == bad) {
+    if let Some(k) = super::first_invalid(costs, bad) {
         return Err(LapError::InvalidEntry {
             row: k / ncols,
             col: k % ncols,
