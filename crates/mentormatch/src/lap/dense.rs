@@ -5,19 +5,28 @@
 //!
 //! Invariant kept throughout (up to rounding): every assigned row `i` holds a column minimising
 //! `c[i][j] - v[j]` over all `j`, so its potential `u[i] = c[i][col(i)] - v[col(i)]` is
-//! dual-feasible and tight. Column potentials start at 0 and only ever decrease, and only for
-//! columns that are (and stay) assigned, so unassigned columns keep `v = 0`: the certificate
-//! remains valid for `nrows < ncols` without padding.
+//! dual-feasible and tight. For `nrows < ncols`, column potentials start at 0 and only ever
+//! decrease, and only for columns that are (and stay) assigned, so unassigned columns keep
+//! `v = 0`: the certificate remains valid without padding. Square matrices have no unassigned
+//! column at the end, so they may start from column minima (phase 0); `v` is shifted down by its
+//! maximum at the end to keep the documented `v <= 0`.
 //!
 //! Phases:
+//! 0. Square only: JV *column reduction* (`v` = column minima, each column offered to its
+//!    minimum row) and *reduction transfer* (a row assigned once lowers its column's `v` by its
+//!    second lowest reduced cost).
 //! 1. *Augmenting row reduction* (JV 1987, run twice over the free rows, with a work budget):
 //!    a free row takes the column with the lowest reduced cost `c - v`, lowering that column's
-//!    `v` by the gap to its second lowest, which evicts the previous holder (auction-like).
-//!    It assigns most rows of a random dense matrix in `O(ncols)` each.
-//! 2. *Shortest augmenting paths* for the rows still free: Dijkstra over reduced costs using a
-//!    column list split into `[scanned | at current minimum distance | to do]`; all columns at
-//!    the minimum are taken as a group, so one search for the minimum serves many scans (this
-//!    matters with ties, e.g. integer costs).
+//!    `v` by the gap to its second lowest, which evicts the previous holder (auction-like); on a
+//!    tie it prefers a free column at the same reduced cost. It assigns most rows of a random
+//!    dense matrix in `O(ncols)` each.
+//! 2. *Shortest augmenting paths* for the rows still free: Dijkstra over reduced costs, over the
+//!    columns in their natural order: one fused pass per scanned row relaxes every column and
+//!    finds the new minimum and the nearest free column (see [`ShortestPaths`]).
+//!
+//! The row scans (`two_lowest`, `relax`, the column reduction) are branch-free loops over
+//! independent lanes written so that LLVM vectorises them at the x86-64 baseline (SSE2) without
+//! `unsafe` or `target-cpu`; `benches/TUNING.md` records what each step bought.
 //!
 //! All buffers are allocated once up front; the augmentation loops do not allocate.
 
@@ -26,8 +35,8 @@ use super::{LapError, LapSolution};
 const NONE: usize = usize::MAX;
 const INF: f64 = f64::INFINITY;
 
-/// Row scans allowed to augmenting row reduction, per row. Measured on 2000 x 2000 and
-/// 4000 x 4000 uniform matrices: 8..32 are all close; 0 (pure shortest paths) is ~1.7x slower.
+/// Row scans allowed to augmenting row reduction, per row, for rectangular matrices (and square
+/// ones before phase 0 existed: there 16 was best of 2..32 on 1000 and 2000 uniform).
 const ARR_SCANS_PER_ROW: usize = 16;
 
 /// The same after the column reduction start of square matrices, which leaves ARR less to do.
@@ -592,6 +601,41 @@ mod tests {
                     s.v[j] <= eps
                 }
             })
+    }
+
+    proptest::proptest! {
+        /// Square matrices (the column-reduction start) with ties and forbidden entries, some
+        /// rows or columns entirely forbidden: the same optimum as the plain rectangular path
+        /// (no column reduction, no ARR), certified, or the same error.
+        #[test]
+        fn square_start_agrees_with_plain_shortest_paths(
+            n in 1_usize..14,
+            seed in proptest::prelude::any::<u64>(),
+            p_inf in proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0..0.6],
+            levels in proptest::prop_oneof![proptest::strategy::Just(0_u64), 1_u64..6],
+            kill_row in proptest::option::of(0_usize..14),
+            kill_col in proptest::option::of(0_usize..14),
+        ) {
+            let mut c = gen(seed, n * n, p_inf, levels);
+            if let Some(i) = kill_row.filter(|&i| i < n) {
+                c[i * n..(i + 1) * n].fill(INF);
+            }
+            if let Some(j) = kill_col.filter(|&j| j < n) {
+                for i in 0..n {
+                    c[i * n + j] = INF;
+                }
+            }
+            let plain = solve_with_budget(&c, n, n, 0, false);
+            let fast = solve(&c, n, n);
+            match (&plain, &fast) {
+                (Ok(a), Ok(b)) => {
+                    proptest::prop_assert!((a.cost - b.cost).abs() < 1e-9);
+                    proptest::prop_assert!(certified(&c, n, n, b));
+                }
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                _ => proptest::prop_assert!(false, "{:?} vs {:?}", plain, fast),
+            }
+        }
     }
 
     /// The chunked `two_lowest` against a plain scan: lengths around the lane and block sizes,

@@ -13,8 +13,9 @@
 //! rectangular form (as in Crouse 2016 / scipy): no padding to a square matrix, `O(nrows^2 *
 //! ncols)` in the worst case. It is preceded by an *augmenting row reduction* phase (a
 //! Jonker-Volgenant / auction style initialisation started from `v = 0`, which keeps the
-//! rectangular certificate valid), and the Dijkstra phase handles whole groups of columns at
-//! the current minimum distance at once. See [`dense`] for details.
+//! rectangular certificate valid; square matrices first get JV column reduction and reduction
+//! transfer), and the Dijkstra phase relaxes all columns in one vectorised pass per scanned row.
+//! See [`dense`] for details.
 
 mod dense;
 mod scipy;
