@@ -102,6 +102,7 @@ fn solve_with_budget(
             .iter()
             .map(|&i| if i == NONE { 0.0 } else { INF })
             .collect(),
+        free_cols: (0..ncols).filter(|&j| row4col[j] == NONE).collect(),
         steps: Vec::with_capacity(nrows),
     };
     for &f in &free {
@@ -140,6 +141,13 @@ const LANES: usize = 8;
 
 /// Lanes of the relaxation pass (more live accumulators there: 8 lanes spill registers).
 const RLANES: usize = 8;
+
+/// The Dijkstra phase tests free columns one by one when at most `ncols / FEW_FREE_COLS` are left.
+#[cfg(not(test))]
+const FEW_FREE_COLS: usize = 16;
+/// (Tests: a low threshold, so that the small test matrices take both paths.)
+#[cfg(test)]
+const FEW_FREE_COLS: usize = 2;
 
 /// Columns per block of [`two_lowest`]: the block holding the minimum is rescanned for its index.
 const BLOCK: usize = 128;
@@ -396,6 +404,10 @@ struct ShortestPaths<'a> {
     d: Vec<f64>,
     /// 0 for unassigned columns, `+inf` for assigned ones: `d + pen` finds the nearest free one.
     pen: Vec<f64>,
+    /// The unassigned columns, ascending. When they are few (square matrices after the
+    /// initialisation) the nearest free column is found by looking at them directly after each
+    /// pass, and the pass skips its `d + pen` minimum.
+    free_cols: Vec<usize>,
     steps: Vec<Step>,
 }
 
@@ -413,7 +425,15 @@ impl ShortestPaths<'_> {
         self.steps.clear();
         let mut mind = -INF;
         let row = &costs[f * ncols..(f + 1) * ncols];
-        let (mut m1, mut block, mut mf) = relax::<true>(row, v, &self.pen, &mut self.d, 0.0);
+        // Few free columns: test them directly (a gather of a few entries per pass) instead of
+        // a `d + pen` minimum over every column in the pass.
+        let few_free = self.free_cols.len() * FEW_FREE_COLS <= ncols;
+        let (mut m1, mut block, mut mf) = if few_free {
+            let (m1, block, _) = relax::<true, false>(row, v, &self.pen, &mut self.d, 0.0);
+            (m1, block, self.nearest_free())
+        } else {
+            relax::<true, true>(row, v, &self.pen, &mut self.d, 0.0)
+        };
         let result = loop {
             if m1 == INF {
                 break Err(LapError::Infeasible);
@@ -444,7 +464,12 @@ impl ShortestPaths<'_> {
             });
             v[j] = -INF;
             self.d[j] = INF;
-            (m1, block, mf) = relax::<false>(row, v, &self.pen, &mut self.d, h);
+            (m1, block, mf) = if few_free {
+                let (m1, block, _) = relax::<false, false>(row, v, &self.pen, &mut self.d, h);
+                (m1, block, self.nearest_free())
+            } else {
+                relax::<false, true>(row, v, &self.pen, &mut self.d, h)
+            };
         };
         // Restore the taken columns' potentials, with the dual update (d <= mind there, so v
         // only decreases).
@@ -458,7 +483,15 @@ impl ShortestPaths<'_> {
         let sink = result?;
         self.flip(f, sink, v, col4row, row4col);
         self.pen[sink] = INF;
+        if let Ok(k) = self.free_cols.binary_search(&sink) {
+            self.free_cols.remove(k);
+        }
         Ok(())
+    }
+
+    /// The smallest tentative distance of a free column (`+inf` if none).
+    fn nearest_free(&self) -> f64 {
+        self.free_cols.iter().fold(INF, |m, &j| min(self.d[j], m))
     }
 
     /// Flips the augmenting path ending at column `sink` (reached from the rows of `steps`, or
@@ -506,7 +539,7 @@ impl ShortestPaths<'_> {
 /// minimum of `d`, the first block of [`BLOCK`] columns holding it, and the minimum of `d + pen`
 /// (the nearest free column).
 #[inline]
-fn relax<const INIT: bool>(
+fn relax<const INIT: bool, const FREE: bool>(
     row: &[f64],
     v: &[f64],
     pen: &[f64],
@@ -537,7 +570,9 @@ fn relax<const INIT: bool>(
             };
             dd.copy_from_slice(&nd);
             a1 = std::array::from_fn(|l| min(nd[l], a1[l]));
-            af = std::array::from_fn(|l| min(nd[l] + p[l], af[l]));
+            if FREE {
+                af = std::array::from_fn(|l| min(nd[l] + p[l], af[l]));
+            }
         }
         let dt = dc.into_remainder();
         for (((&c, &w), &p), dd) in rt.iter().zip(vt).zip(pt).zip(dt) {
@@ -545,7 +580,9 @@ fn relax<const INIT: bool>(
             let nd = if INIT { cred } else { min(cred, *dd) };
             *dd = nd;
             t1 = min(nd, t1);
-            tf = min(nd + p, tf);
+            if FREE {
+                tf = min(nd + p, tf);
+            }
         }
         let m = a1.iter().fold(t1, |m, &x| min(x, m));
         if m < best {
