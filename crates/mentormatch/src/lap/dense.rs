@@ -44,17 +44,40 @@ const ARR_SCANS_PER_ROW: usize = 16;
 /// 16 costs 1.3-1.7x more, 64 2.5x.
 const ARR_SCANS_PER_ROW_SQUARE: usize = 4;
 
-/// Solves a validated problem (see module docs). Never inlined, so that profilers can attribute
-/// (and `callgrind --toggle-collect` can isolate) the solver's cost.
+/// Solves a problem (see module docs). Unless `validated`, the input is checked for NaN and
+/// `-inf` here ([`LapError::InvalidEntry`], first in row-major order): for rectangular matrices
+/// during the first ARR pass, which reads every row anyway (saving a pass over memory), else by
+/// a separate pass. Never inlined, so that profilers can attribute (and `callgrind
+/// --toggle-collect` can isolate) the solver's cost.
 #[inline(never)]
-pub(super) fn solve(costs: &[f64], nrows: usize, ncols: usize) -> Result<LapSolution, LapError> {
+pub(super) fn solve(
+    costs: &[f64],
+    nrows: usize,
+    ncols: usize,
+    validated: bool,
+) -> Result<LapSolution, LapError> {
+    let square = nrows == ncols;
+    if !validated && (square || nrows == 0) {
+        check_entries(costs, ncols)?;
+    }
     let per_row = if nrows == ncols {
         ARR_SCANS_PER_ROW_SQUARE
     } else {
         ARR_SCANS_PER_ROW
     };
     let budget = per_row.saturating_mul(nrows).saturating_add(16);
-    solve_with_budget(costs, nrows, ncols, budget, nrows == ncols)
+    solve_with_budget(costs, nrows, ncols, budget, square, validated || square)
+}
+
+/// [`LapError::InvalidEntry`] for the first NaN or `-inf`, if any.
+fn check_entries(costs: &[f64], ncols: usize) -> Result<(), LapError> {
+    match super::first_invalid(costs, -INF) {
+        Some(k) => Err(LapError::InvalidEntry {
+            row: k / ncols,
+            col: k % ncols,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// [`solve`] with an explicit augmenting-row-reduction budget (row scans; 0 disables it), and
@@ -65,6 +88,7 @@ fn solve_with_budget(
     ncols: usize,
     arr_budget: usize,
     column_reduction: bool,
+    validated: bool,
 ) -> Result<LapSolution, LapError> {
     let mut v = vec![0.0_f64; ncols];
     let mut col4row = vec![NONE; nrows];
@@ -92,7 +116,8 @@ fn solve_with_budget(
         &mut row4col,
         &mut free,
         arr_budget,
-    );
+        !validated,
+    )?;
 
     let mut sp = ShortestPaths {
         costs,
@@ -160,6 +185,17 @@ const BLOCK: usize = 128;
 /// computed exactly as `row[j] - v[j]`, so a later scan for a value finds the same columns.
 #[inline]
 fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64) {
+    let (m1, j1, m2, _) = two_lowest_checked::<false>(row, v);
+    (m1, j1, m2)
+}
+
+/// [`two_lowest`], and with `CHECK` also whether the row may hold a NaN or `-inf` (a lane sum
+/// of the reduced costs is NaN, or the minimum is `-inf`; `v` is finite). It can raise a false
+/// alarm (a sum overflowing to `-inf` meeting a `+inf`), never miss one.
+#[inline]
+fn two_lowest_checked<const CHECK: bool>(row: &[f64], v: &[f64]) -> (f64, usize, f64, bool) {
+    let mut sum = [0.0_f64; LANES];
+    let mut tsum = 0.0;
     // Per block of `BLOCK` columns only the minimum is computed (one `minpd` per two entries);
     // the block holding the overall minimum (the first one, on ties) is then rescanned for the
     // index and its own second lowest, and the second lowest overall is the smaller of that and
@@ -173,12 +209,18 @@ fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64) {
         for (r, w) in rc.zip(vc) {
             let h: [f64; LANES] = std::array::from_fn(|l| r[l] - w[l]);
             a = std::array::from_fn(|l| min(h[l], a[l]));
+            if CHECK {
+                sum = std::array::from_fn(|l| sum[l] + h[l]);
+            }
         }
         // The last few columns go to a separate scalar: touching the lane array here makes
         // LLVM scalarise lanes of the loop above.
         let mut t = INF;
         for (&c, &w) in rt.iter().zip(vt) {
             t = min(c - w, t);
+            if CHECK {
+                tsum += c - w;
+            }
         }
         let m = a.iter().fold(t, |m, &x| min(x, m));
         if m < best {
@@ -200,7 +242,8 @@ fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64) {
             second = min(h, second);
         }
     }
-    (best, j1, min(second, others))
+    let suspicious = CHECK && (best == -INF || tsum.is_nan() || sum.iter().any(|x| x.is_nan()));
+    (best, j1, min(second, others), suspicious)
 }
 
 /// `a < b ? a : b` (one `minpd`/`minsd`; no NaN handling needed: our values are never NaN).
@@ -297,6 +340,7 @@ fn column_reduction_transfer(
 
 /// Augmenting row reduction. On return `free` lists the rows still unassigned, in a
 /// deterministic order.
+#[allow(clippy::too_many_arguments)]
 fn augmenting_row_reduction(
     costs: &[f64],
     ncols: usize,
@@ -305,7 +349,8 @@ fn augmenting_row_reduction(
     row4col: &mut [usize],
     free: &mut Vec<usize>,
     mut budget: usize,
-) {
+    mut check: bool,
+) -> Result<(), LapError> {
     // `budget` counts row scans that move a potential or evict a row, shared by both passes:
     // evictions can chain for a long time when many reduced costs are nearly equal; the exact
     // phase picks up whatever is left.
@@ -319,7 +364,17 @@ fn augmenting_row_reduction(
             let i = free[current];
             current += 1;
             let row = &costs[i * ncols..(i + 1) * ncols];
-            let (m1, j1, m2) = two_lowest(row, v);
+            let (m1, j1, m2) = if check {
+                // Validation folded into the first pass (every row is scanned in it).
+                let (m1, j1, m2, suspicious) = two_lowest_checked::<true>(row, v);
+                if suspicious {
+                    check_entries(costs, ncols)?;
+                    check = false; // a false alarm: the whole matrix is valid
+                }
+                (m1, j1, m2)
+            } else {
+                two_lowest(row, v)
+            };
             if !m1.is_finite() {
                 // Nothing allowed: leave it to the exact phase, which reports infeasibility.
                 free[kept] = i;
@@ -371,10 +426,14 @@ fn augmenting_row_reduction(
             }
         }
         free.truncate(kept);
+        // Every row was scanned in the first pass.
+        check = false;
         if free.is_empty() || budget == 0 {
             break;
         }
     }
+    debug_assert!(!check);
+    Ok(())
 }
 
 /// One column taken by the Dijkstra search: `col` (at distance `d`, potential `v` before the
@@ -662,8 +721,8 @@ mod tests {
                     c[i * n + j] = INF;
                 }
             }
-            let plain = solve_with_budget(&c, n, n, 0, false);
-            let fast = solve(&c, n, n);
+            let plain = solve_with_budget(&c, n, n, 0, false, true);
+            let fast = solve(&c, n, n, true);
             match (&plain, &fast) {
                 (Ok(a), Ok(b)) => {
                     proptest::prop_assert!((a.cost - b.cost).abs() < 1e-9);
@@ -671,6 +730,44 @@ mod tests {
                 }
                 (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
                 _ => proptest::prop_assert!(false, "{:?} vs {:?}", plain, fast),
+            }
+        }
+    }
+
+    /// The validation folded into the first ARR pass (rectangular) or done up front (square)
+    /// reports exactly what a separate pass would: the first NaN / `-inf` in row-major order,
+    /// before infeasibility, including false alarms (sums overflowing into `+inf` entries).
+    #[test]
+    fn folded_validation_matches_a_separate_pass() {
+        let specials = [f64::NAN, -INF, INF, -1e308, 1e308];
+        for seed in 1..600_u64 {
+            let nrows = 1 + (seed % 9) as usize;
+            let ncols = nrows + [0, 1, 3, 40][(seed % 4) as usize];
+            let mut c = gen(
+                seed,
+                nrows * ncols,
+                [0.0, 0.2, 0.97][(seed % 3) as usize],
+                0,
+            );
+            let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            for _ in 0..(seed % 4) {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                let k = (s % c.len() as u64) as usize;
+                c[k] = specials[((s >> 20) % specials.len() as u64) as usize];
+            }
+            let want = match super::super::first_invalid(&c, -INF) {
+                Some(k) => Err(LapError::InvalidEntry {
+                    row: k / ncols,
+                    col: k % ncols,
+                }),
+                None => solve(&c, nrows, ncols, true),
+            };
+            let got = solve(&c, nrows, ncols, false);
+            match (&want, &got) {
+                (Ok(a), Ok(b)) => assert_eq!(a.row_to_col, b.row_to_col, "seed {seed}"),
+                _ => assert_eq!(want, got, "seed {seed}"),
             }
         }
     }
@@ -706,12 +803,12 @@ mod tests {
             let p_inf = [0.0, 0.1, 0.3][(seed % 3) as usize];
             let levels = [0, 2, 5, 50][(seed % 4) as usize];
             let c = gen(seed, nrows * ncols, p_inf, levels);
-            let reference = solve_with_budget(&c, nrows, ncols, 0, false);
+            let reference = solve_with_budget(&c, nrows, ncols, 0, false, true);
             for (budget, cr) in [1, 2, 3, 5, 8, 1000, 0, 3, 1000]
                 .into_iter()
                 .zip([false, false, false, false, false, false, true, true, true])
             {
-                let got = solve_with_budget(&c, nrows, ncols, budget, cr);
+                let got = solve_with_budget(&c, nrows, ncols, budget, cr, true);
                 match (&reference, &got) {
                     (Ok(a), Ok(b)) => {
                         assert!(

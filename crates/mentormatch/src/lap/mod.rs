@@ -94,13 +94,9 @@ pub fn solve_min(costs: &[f64], nrows: usize, ncols: usize) -> Result<LapSolutio
     if nrows > ncols {
         return Err(LapError::TooManyRows { nrows, ncols });
     }
-    if let Some(k) = first_invalid(costs, f64::NEG_INFINITY) {
-        return Err(LapError::InvalidEntry {
-            row: k / ncols,
-            col: k % ncols,
-        });
-    }
-    dense::solve(costs, nrows, ncols)
+    // NaN / -inf are reported by the solver (first in row-major order, before any other error):
+    // for rectangular matrices it folds that check into its first pass over the rows.
+    dense::solve(costs, nrows, ncols, false)
 }
 
 /// Position of the first entry that is NaN or equal to `bad` (`-inf` when minimising, `+inf`
