@@ -295,15 +295,42 @@ fn column_reduction_transfer(
     col4row: &mut [usize],
     row4col: &mut [usize],
 ) -> Result<Vec<usize>, LapError> {
+    // Column minima: a plain elementwise SIMD `min` over the rows.
     v.fill(INF);
-    // Row of each column's minimum as an exact f64, so that the update is a SIMD blend.
-    let mut arg = vec![0.0_f64; n];
+    for row in costs.chunks_exact(n) {
+        for (vj, &c) in v.iter_mut().zip(row) {
+            *vj = min(c, *vj);
+        }
+    }
+    // The lowest row holding each column's minimum. Tracking it in the pass above makes LLVM
+    // emit a branch per entry; instead, test each block of each row for any entry equal to its
+    // column's minimum (SIMD compares), look closer only on a hit, and skip blocks whose
+    // columns all have their row already.
+    let mut arg = vec![NONE; n];
+    let mut unset: Vec<usize> = (0..n.div_ceil(BLOCK))
+        .map(|b| BLOCK.min(n - b * BLOCK))
+        .collect();
+    let mut left = n;
     for (i, row) in costs.chunks_exact(n).enumerate() {
-        let fi = i as f64;
-        for ((vj, aj), &c) in v.iter_mut().zip(arg.iter_mut()).zip(row) {
-            let lt = c < *vj;
-            *aj = if lt { fi } else { *aj };
-            *vj = if lt { c } else { *vj };
+        for (b, (rb, vb)) in row.chunks(BLOCK).zip(v.chunks(BLOCK)).enumerate() {
+            if unset[b] == 0 {
+                continue;
+            }
+            let hits: u64 = rb.iter().zip(vb).map(|(c, w)| u64::from(c == w)).sum();
+            if hits == 0 {
+                continue;
+            }
+            for (k, (c, w)) in rb.iter().zip(vb).enumerate() {
+                let j = b * BLOCK + k;
+                if c == w && arg[j] == NONE {
+                    arg[j] = i;
+                    unset[b] -= 1;
+                    left -= 1;
+                }
+            }
+        }
+        if left == 0 {
+            break;
         }
     }
     if v.contains(&INF) {
@@ -312,7 +339,7 @@ fn column_reduction_transfer(
     }
     let mut matches = vec![0_u32; n];
     for j in (0..n).rev() {
-        let i = arg[j] as usize;
+        let i = arg[j];
         matches[i] += 1;
         if col4row[i] == NONE {
             col4row[i] = j;
