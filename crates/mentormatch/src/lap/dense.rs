@@ -5,19 +5,28 @@
 //!
 //! Invariant kept throughout (up to rounding): every assigned row `i` holds a column minimising
 //! `c[i][j] - v[j]` over all `j`, so its potential `u[i] = c[i][col(i)] - v[col(i)]` is
-//! dual-feasible and tight. Column potentials start at 0 and only ever decrease, and only for
-//! columns that are (and stay) assigned, so unassigned columns keep `v = 0`: the certificate
-//! remains valid for `nrows < ncols` without padding.
+//! dual-feasible and tight. For `nrows < ncols`, column potentials start at 0 and only ever
+//! decrease, and only for columns that are (and stay) assigned, so unassigned columns keep
+//! `v = 0`: the certificate remains valid without padding. Square matrices have no unassigned
+//! column at the end, so they may start from column minima (phase 0); `v` is shifted down by its
+//! maximum at the end to keep the documented `v <= 0`.
 //!
 //! Phases:
+//! 0. Square only: JV *column reduction* (`v` = column minima, each column offered to its
+//!    minimum row) and *reduction transfer* (a row assigned once lowers its column's `v` by its
+//!    second lowest reduced cost).
 //! 1. *Augmenting row reduction* (JV 1987, run twice over the free rows, with a work budget):
 //!    a free row takes the column with the lowest reduced cost `c - v`, lowering that column's
-//!    `v` by the gap to its second lowest, which evicts the previous holder (auction-like).
-//!    It assigns most rows of a random dense matrix in `O(ncols)` each.
-//! 2. *Shortest augmenting paths* for the rows still free: Dijkstra over reduced costs using a
-//!    column list split into `[scanned | at current minimum distance | to do]`; all columns at
-//!    the minimum are taken as a group, so one search for the minimum serves many scans (this
-//!    matters with ties, e.g. integer costs).
+//!    `v` by the gap to its second lowest, which evicts the previous holder (auction-like); on a
+//!    tie it prefers a free column at the same reduced cost. It assigns most rows of a random
+//!    dense matrix in `O(ncols)` each.
+//! 2. *Shortest augmenting paths* for the rows still free: Dijkstra over reduced costs, over the
+//!    columns in their natural order: one fused pass per scanned row relaxes every column and
+//!    finds the new minimum and the nearest free column (see [`ShortestPaths`]).
+//!
+//! The row scans (`two_lowest`, `relax`, the column reduction) are branch-free loops over
+//! independent lanes written so that LLVM vectorises them at the x86-64 baseline (SSE2) without
+//! `unsafe` or `target-cpu`; `benches/TUNING.md` records what each step bought.
 //!
 //! All buffers are allocated once up front; the augmentation loops do not allocate.
 
@@ -26,22 +35,60 @@ use super::{LapError, LapSolution};
 const NONE: usize = usize::MAX;
 const INF: f64 = f64::INFINITY;
 
-/// Row scans allowed to augmenting row reduction, per row. Measured on 2000 x 2000 and
-/// 4000 x 4000 uniform matrices: 8..32 are all close; 0 (pure shortest paths) is ~1.7x slower.
+/// Row scans allowed to augmenting row reduction, per row, for rectangular matrices (and square
+/// ones before phase 0 existed: there 16 was best of 2..32 on 1000 and 2000 uniform).
 const ARR_SCANS_PER_ROW: usize = 16;
 
-/// Solves a validated problem (see module docs).
-pub(super) fn solve(costs: &[f64], nrows: usize, ncols: usize) -> Result<LapSolution, LapError> {
-    let budget = ARR_SCANS_PER_ROW.saturating_mul(nrows).saturating_add(16);
-    solve_with_budget(costs, nrows, ncols, budget)
+/// The same after the column reduction start of square matrices, which leaves ARR less to do.
+/// Measured (callgrind) on uniform 1000, 2000, 4000: 4 is best or within 2% of best;
+/// 16 costs 1.3-1.7x more, 64 2.5x.
+const ARR_SCANS_PER_ROW_SQUARE: usize = 4;
+
+/// Solves a problem (see module docs). Unless `validated`, the input is checked for NaN and
+/// `-inf` here ([`LapError::InvalidEntry`], first in row-major order): for rectangular matrices
+/// during the first ARR pass, which reads every row anyway (saving a pass over memory), else by
+/// a separate pass. Never inlined, so that profilers can attribute (and `callgrind
+/// --toggle-collect` can isolate) the solver's cost.
+#[inline(never)]
+pub(super) fn solve(
+    costs: &[f64],
+    nrows: usize,
+    ncols: usize,
+    validated: bool,
+) -> Result<LapSolution, LapError> {
+    let square = nrows == ncols;
+    if !validated && (square || nrows == 0) {
+        check_entries(costs, ncols)?;
+    }
+    let per_row = if nrows == ncols {
+        ARR_SCANS_PER_ROW_SQUARE
+    } else {
+        ARR_SCANS_PER_ROW
+    };
+    let budget = per_row.saturating_mul(nrows).saturating_add(16);
+    solve_with_budget(costs, nrows, ncols, budget, square, validated || square)
 }
 
-/// [`solve`] with an explicit augmenting-row-reduction budget (row scans; 0 disables it).
+/// [`LapError::InvalidEntry`] for the first NaN or `-inf`, if any.
+fn check_entries(costs: &[f64], ncols: usize) -> Result<(), LapError> {
+    match super::first_invalid(costs, -INF) {
+        Some(k) => Err(LapError::InvalidEntry {
+            row: k / ncols,
+            col: k % ncols,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// [`solve`] with an explicit augmenting-row-reduction budget (row scans; 0 disables it), and
+/// with or without the square-only column reduction start.
 fn solve_with_budget(
     costs: &[f64],
     nrows: usize,
     ncols: usize,
     arr_budget: usize,
+    column_reduction: bool,
+    validated: bool,
 ) -> Result<LapSolution, LapError> {
     let mut v = vec![0.0_f64; ncols];
     let mut col4row = vec![NONE; nrows];
@@ -55,7 +102,12 @@ fn solve_with_budget(
         });
     }
 
-    let mut free: Vec<usize> = (0..nrows).collect();
+    let square = column_reduction && nrows == ncols;
+    let mut free: Vec<usize> = if square {
+        column_reduction_transfer(costs, ncols, &mut v, &mut col4row, &mut row4col)?
+    } else {
+        (0..nrows).collect()
+    };
     augmenting_row_reduction(
         costs,
         ncols,
@@ -64,25 +116,34 @@ fn solve_with_budget(
         &mut row4col,
         &mut free,
         arr_budget,
-    );
+        !validated,
+    )?;
 
-    let mut d = vec![0.0_f64; ncols];
-    let mut pred = vec![0_usize; ncols];
-    let mut cols = vec![0_usize; ncols];
+    let mut sp = ShortestPaths {
+        costs,
+        ncols,
+        d: vec![0.0; ncols],
+        pen: row4col
+            .iter()
+            .map(|&i| if i == NONE { 0.0 } else { INF })
+            .collect(),
+        free_cols: (0..ncols).filter(|&j| row4col[j] == NONE).collect(),
+        steps: Vec::with_capacity(nrows),
+    };
     for &f in &free {
-        augment(
-            costs,
-            ncols,
-            f,
-            &mut v,
-            &mut col4row,
-            &mut row4col,
-            &mut d,
-            &mut pred,
-            &mut cols,
-        )?;
+        sp.augment(f, &mut v, &mut col4row, &mut row4col)?;
     }
 
+    if square {
+        // Column reduction starts from column minima, so `v` may be positive; shifting every
+        // `v` down and every `u` up by the same amount keeps `u + v` and gives `v <= 0`.
+        let top = v.iter().fold(-INF, |m, &x| max(x, m));
+        if top > 0.0 {
+            for x in &mut v {
+                *x -= top;
+            }
+        }
+    }
     let mut u = vec![0.0_f64; nrows];
     let mut cost = 0.0;
     for i in 0..nrows {
@@ -99,30 +160,214 @@ fn solve_with_budget(
     })
 }
 
-/// The two lowest values of `row[j] - v[j]` and where they are (lowest index on ties).
-/// Returns `(m1, j1, m2, j2)`; `j2 == NONE` when there is a single column.
+/// Lanes of the chunked scans: independent accumulators the compiler keeps in SIMD registers
+/// (two SSE2 vectors of `f64` at the baseline x86-64 level).
+const LANES: usize = 8;
+
+/// Lanes of the relaxation pass (more live accumulators there: 8 lanes spill registers).
+const RLANES: usize = 8;
+
+/// The Dijkstra phase tests free columns one by one when at most `ncols / FEW_FREE_COLS` are left.
+#[cfg(not(test))]
+const FEW_FREE_COLS: usize = 16;
+/// (Tests: a low threshold, so that the small test matrices take both paths.)
+#[cfg(test)]
+const FEW_FREE_COLS: usize = 2;
+
+/// Columns per block of [`two_lowest`]: the block holding the minimum is rescanned for its index.
+const BLOCK: usize = 128;
+
+/// The lowest value of `row[j] - v[j]`, its lowest index, and the second lowest value (of the
+/// multiset: equal to the lowest when it occurs twice). Returns `(m1, j1, m2)`; `m1 == INF`
+/// when every entry is `+inf` (then `j1` is meaningless).
+///
+/// Branch-free over `LANES` independent accumulators so that it vectorises; every `h` is
+/// computed exactly as `row[j] - v[j]`, so a later scan for a value finds the same columns.
 #[inline]
-fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64, usize) {
-    let (mut m1, mut j1, mut m2, mut j2) = (INF, NONE, INF, NONE);
-    for (j, (&c, &vj)) in row.iter().zip(v).enumerate() {
-        let h = c - vj;
-        if h < m2 {
-            if h < m1 {
-                m2 = m1;
-                j2 = j1;
-                m1 = h;
-                j1 = j;
-            } else {
-                m2 = h;
-                j2 = j;
+fn two_lowest(row: &[f64], v: &[f64]) -> (f64, usize, f64) {
+    let (m1, j1, m2, _) = two_lowest_checked::<false>(row, v);
+    (m1, j1, m2)
+}
+
+/// [`two_lowest`], and with `CHECK` also whether the row may hold a NaN or `-inf` (a lane sum
+/// of the reduced costs is NaN, or the minimum is `-inf`; `v` is finite). It can raise a false
+/// alarm (a sum overflowing to `-inf` meeting a `+inf`), never miss one.
+#[inline]
+fn two_lowest_checked<const CHECK: bool>(row: &[f64], v: &[f64]) -> (f64, usize, f64, bool) {
+    let mut sum = [0.0_f64; LANES];
+    let mut tsum = 0.0;
+    // Per block of `BLOCK` columns only the minimum is computed (one `minpd` per two entries);
+    // the block holding the overall minimum (the first one, on ties) is then rescanned for the
+    // index and its own second lowest, and the second lowest overall is the smaller of that and
+    // the other blocks' minima.
+    let (mut best, mut best_block, mut others) = (INF, 0, INF);
+    for (b, (rb, vb)) in row.chunks(BLOCK).zip(v.chunks(BLOCK)).enumerate() {
+        let mut a = [INF; LANES];
+        let rc = rb.chunks_exact(LANES);
+        let vc = vb.chunks_exact(LANES);
+        let (rt, vt) = (rc.remainder(), vc.remainder());
+        for (r, w) in rc.zip(vc) {
+            let h: [f64; LANES] = std::array::from_fn(|l| r[l] - w[l]);
+            a = std::array::from_fn(|l| min(h[l], a[l]));
+            if CHECK {
+                sum = std::array::from_fn(|l| sum[l] + h[l]);
             }
         }
+        // The last few columns go to a separate scalar: touching the lane array here makes
+        // LLVM scalarise lanes of the loop above.
+        let mut t = INF;
+        for (&c, &w) in rt.iter().zip(vt) {
+            t = min(c - w, t);
+            if CHECK {
+                tsum += c - w;
+            }
+        }
+        let m = a.iter().fold(t, |m, &x| min(x, m));
+        if m < best {
+            others = min(best, others);
+            best = m;
+            best_block = b;
+        } else {
+            others = min(m, others);
+        }
     }
-    (m1, j1, m2, j2)
+    let start = best_block * BLOCK;
+    let end = (start + BLOCK).min(row.len());
+    let (mut j1, mut second) = (NONE, INF);
+    for j in start..end {
+        let h = row[j] - v[j];
+        if h == best && j1 == NONE {
+            j1 = j;
+        } else {
+            second = min(h, second);
+        }
+    }
+    let suspicious = CHECK && (best == -INF || tsum.is_nan() || sum.iter().any(|x| x.is_nan()));
+    (best, j1, min(second, others), suspicious)
+}
+
+/// `a < b ? a : b` (one `minpd`/`minsd`; no NaN handling needed: our values are never NaN).
+#[inline(always)]
+fn min(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `a > b ? a : b`.
+#[inline(always)]
+fn max(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The lowest column `j > after` (any `j` when `after == NONE`) with `row[j] - v[j] == value`
+/// and, if `free_only`, no row assigned to it.
+fn find_value(
+    row: &[f64],
+    v: &[f64],
+    row4col: &[usize],
+    value: f64,
+    after: usize,
+    free_only: bool,
+) -> usize {
+    let start = after.wrapping_add(1);
+    (start..row.len())
+        .find(|&j| row[j] - v[j] == value && (!free_only || row4col[j] == NONE))
+        .unwrap_or(NONE)
+}
+
+/// Square matrices only (every column gets a row): Jonker-Volgenant column reduction and
+/// reduction transfer. `v[j]` becomes the minimum of column `j`, each column's lowest row
+/// (scanning columns from the last, as JV) gets it if still free; then each row assigned exactly
+/// once lowers its column's `v` by the gap to its second lowest reduced cost, so the column is
+/// less attractive to other rows. Every assigned row keeps a column minimising `c - v` (the
+/// invariant the later phases need). Returns the rows left free, ascending.
+fn column_reduction_transfer(
+    costs: &[f64],
+    n: usize,
+    v: &mut [f64],
+    col4row: &mut [usize],
+    row4col: &mut [usize],
+) -> Result<Vec<usize>, LapError> {
+    // Column minima: a plain elementwise SIMD `min` over the rows.
+    v.fill(INF);
+    for row in costs.chunks_exact(n) {
+        for (vj, &c) in v.iter_mut().zip(row) {
+            *vj = min(c, *vj);
+        }
+    }
+    // The lowest row holding each column's minimum. Tracking it in the pass above makes LLVM
+    // emit a branch per entry; instead, test each block of each row for any entry equal to its
+    // column's minimum (SIMD compares), look closer only on a hit, and skip blocks whose
+    // columns all have their row already.
+    let mut arg = vec![NONE; n];
+    let mut unset: Vec<usize> = (0..n.div_ceil(BLOCK))
+        .map(|b| BLOCK.min(n - b * BLOCK))
+        .collect();
+    let mut left = n;
+    for (i, row) in costs.chunks_exact(n).enumerate() {
+        for (b, (rb, vb)) in row.chunks(BLOCK).zip(v.chunks(BLOCK)).enumerate() {
+            if unset[b] == 0 {
+                continue;
+            }
+            let hits: u64 = rb.iter().zip(vb).map(|(c, w)| u64::from(c == w)).sum();
+            if hits == 0 {
+                continue;
+            }
+            for (k, (c, w)) in rb.iter().zip(vb).enumerate() {
+                let j = b * BLOCK + k;
+                if c == w && arg[j] == NONE {
+                    arg[j] = i;
+                    unset[b] -= 1;
+                    left -= 1;
+                }
+            }
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    if v.contains(&INF) {
+        // A column with no allowed row: no assignment covers it.
+        return Err(LapError::Infeasible);
+    }
+    let mut matches = vec![0_u32; n];
+    for j in (0..n).rev() {
+        let i = arg[j];
+        matches[i] += 1;
+        if col4row[i] == NONE {
+            col4row[i] = j;
+            row4col[j] = i;
+        }
+    }
+    let mut free = Vec::new();
+    for i in 0..n {
+        match matches[i] {
+            0 => free.push(i),
+            1 => {
+                // c - v is >= 0 everywhere and 0 at the row's column, so the second lowest of
+                // the row is its lowest elsewhere.
+                let j1 = col4row[i];
+                let (_, _, m2) = two_lowest(&costs[i * n..(i + 1) * n], v);
+                if m2 < INF {
+                    v[j1] -= m2;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(free)
 }
 
 /// Augmenting row reduction. On return `free` lists the rows still unassigned, in a
 /// deterministic order.
+#[allow(clippy::too_many_arguments)]
 fn augmenting_row_reduction(
     costs: &[f64],
     ncols: usize,
@@ -131,7 +376,8 @@ fn augmenting_row_reduction(
     row4col: &mut [usize],
     free: &mut Vec<usize>,
     mut budget: usize,
-) {
+    mut check: bool,
+) -> Result<(), LapError> {
     // `budget` counts row scans that move a potential or evict a row, shared by both passes:
     // evictions can chain for a long time when many reduced costs are nearly equal; the exact
     // phase picks up whatever is left.
@@ -145,7 +391,17 @@ fn augmenting_row_reduction(
             let i = free[current];
             current += 1;
             let row = &costs[i * ncols..(i + 1) * ncols];
-            let (m1, j1, m2, j2) = two_lowest(row, v);
+            let (m1, j1, m2) = if check {
+                // Validation folded into the first pass (every row is scanned in it).
+                let (m1, j1, m2, suspicious) = two_lowest_checked::<true>(row, v);
+                if suspicious {
+                    check_entries(costs, ncols)?;
+                    check = false; // a false alarm: the whole matrix is valid
+                }
+                (m1, j1, m2)
+            } else {
+                two_lowest(row, v)
+            };
             if !m1.is_finite() {
                 // Nothing allowed: leave it to the exact phase, which reports infeasibility.
                 free[kept] = i;
@@ -168,14 +424,27 @@ fn augmenting_row_reduction(
             } else if holder == NONE {
                 col4row[i] = j1;
                 row4col[j1] = i;
-            } else if budget > 0 && j2 != NONE && m1 == m2 {
-                budget -= 1;
-                let holder2 = row4col[j2];
-                col4row[i] = j2;
-                row4col[j2] = i;
-                if holder2 != NONE {
-                    col4row[holder2] = NONE;
-                    free[kept] = holder2;
+            } else if m1 == m2 {
+                // Tied minimum, `j1` taken: prefer a free column at the same reduced cost (no
+                // eviction, no potential change); else take the second tied column, evicting
+                // its holder to the next pass.
+                let jf = find_value(row, v, row4col, m1, j1, true);
+                if jf != NONE {
+                    col4row[i] = jf;
+                    row4col[jf] = i;
+                } else if budget > 0 {
+                    budget -= 1;
+                    let j2 = find_value(row, v, row4col, m1, j1, false);
+                    let holder2 = row4col[j2];
+                    col4row[i] = j2;
+                    row4col[j2] = i;
+                    if holder2 != NONE {
+                        col4row[holder2] = NONE;
+                        free[kept] = holder2;
+                        kept += 1;
+                    }
+                } else {
+                    free[kept] = i;
                     kept += 1;
                 }
             } else {
@@ -184,112 +453,231 @@ fn augmenting_row_reduction(
             }
         }
         free.truncate(kept);
+        // Every row was scanned in the first pass.
+        check = false;
         if free.is_empty() || budget == 0 {
             break;
         }
     }
+    debug_assert!(!check);
+    Ok(())
 }
 
-/// One shortest augmenting path from free row `f`, then the dual update and the augmentation.
-#[allow(clippy::too_many_arguments)]
-fn augment(
-    costs: &[f64],
-    ncols: usize,
-    f: usize,
-    v: &mut [f64],
-    col4row: &mut [usize],
-    row4col: &mut [usize],
-    d: &mut [f64],
-    pred: &mut [usize],
-    cols: &mut [usize],
-) -> Result<(), LapError> {
-    let row = &costs[f * ncols..(f + 1) * ncols];
-    for (j, ((dj, pj), cj)) in d
-        .iter_mut()
-        .zip(pred.iter_mut())
-        .zip(cols.iter_mut())
-        .enumerate()
-    {
-        *dj = row[j] - v[j];
-        *pj = f;
-        *cj = j;
-    }
-    // cols[..lo]: scanned; cols[lo..hi]: at distance `mind`, not yet scanned; cols[hi..]: to do.
-    let mut lo = 0;
-    let mut hi = 0;
-    let mut mind = 0.0;
-    let sink = 'search: loop {
-        if lo == hi {
-            // Collect every to-do column at the new minimum distance.
-            mind = INF;
-            for k in lo..ncols {
-                let j = cols[k];
-                let dj = d[j];
-                if dj <= mind {
-                    if dj < mind {
-                        hi = lo;
-                        mind = dj;
-                    }
-                    cols.swap(k, hi);
-                    hi += 1;
-                }
-            }
-            if !mind.is_finite() {
-                return Err(LapError::Infeasible);
-            }
-            // A free column at minimum distance ends the search (lowest index wins).
-            let mut best = NONE;
-            for &j in &cols[lo..hi] {
-                if row4col[j] == NONE && j < best {
-                    best = j;
-                }
-            }
-            if best != NONE {
-                break 'search best;
-            }
-        }
-        // Scan the row holding the next column at minimum distance.
-        let j0 = cols[lo];
-        lo += 1;
-        let i = row4col[j0];
-        let row = &costs[i * ncols..(i + 1) * ncols];
-        let h = row[j0] - v[j0] - mind;
-        // Columns joining the minimum group are swapped to `hi`, behind the cursor `k`.
-        let todo_start = hi;
-        for k in todo_start..ncols {
-            let j = cols[k];
-            let cred = row[j] - v[j] - h;
-            if cred < d[j] {
-                d[j] = cred;
-                pred[j] = i;
-                if cred <= mind {
-                    if row4col[j] == NONE {
-                        break 'search j;
-                    }
-                    cols.swap(k, hi);
-                    hi += 1;
-                }
-            }
-        }
-    };
+/// One column taken by the Dijkstra search: `col` (at distance `d`, potential `v` before the
+/// search) and the row `row` assigned to it, scanned with offset `h`.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    col: usize,
+    row: usize,
+    h: f64,
+    v: f64,
+    d: f64,
+}
 
-    // Dual update on scanned columns (d <= mind there, so v only decreases).
-    for &j in &cols[..lo] {
-        v[j] += d[j] - mind;
-    }
-    // Flip the path. Each step moves to a column scanned strictly earlier, ending at row f.
-    let mut j = sink;
-    for _ in 0..=col4row.len() {
-        let i = pred[j];
-        row4col[j] = i;
-        let prev = col4row[i];
-        col4row[i] = j;
-        if i == f {
-            break;
+/// State of the shortest augmenting path phase; all buffers allocated once.
+///
+/// The search works on the columns in their natural order, so that its inner loop (relax every
+/// column against the row just reached, and find the new minimum in the same pass) is a plain
+/// SIMD loop over contiguous `row`, `v`, `d`, `pen`. Columns already taken are masked rather
+/// than moved: their `v` is set to `-inf` for the duration of the search (so the relaxed value is
+/// `+inf`) and their `d` to `+inf`; their real values live in `steps`. Predecessors are not
+/// stored per column (a blend per column per scan); the path is rebuilt at the end from
+/// `steps` by recomputing the same floating-point values (`(c - v) - h`), exactly.
+struct ShortestPaths<'a> {
+    costs: &'a [f64],
+    ncols: usize,
+    /// Tentative distances; `+inf` for taken columns.
+    d: Vec<f64>,
+    /// 0 for unassigned columns, `+inf` for assigned ones: `d + pen` finds the nearest free one.
+    pen: Vec<f64>,
+    /// The unassigned columns, ascending. When they are few (square matrices after the
+    /// initialisation) the nearest free column is found by looking at them directly after each
+    /// pass, and the pass skips its `d + pen` minimum.
+    free_cols: Vec<usize>,
+    steps: Vec<Step>,
+}
+
+impl ShortestPaths<'_> {
+    /// One shortest augmenting path from free row `f`, then the dual update and the augmentation.
+    fn augment(
+        &mut self,
+        f: usize,
+        v: &mut [f64],
+        col4row: &mut [usize],
+        row4col: &mut [usize],
+    ) -> Result<(), LapError> {
+        let ncols = self.ncols;
+        let costs = self.costs;
+        self.steps.clear();
+        let mut mind = -INF;
+        let row = &costs[f * ncols..(f + 1) * ncols];
+        // Few free columns: test them directly (a gather of a few entries per pass) instead of
+        // a `d + pen` minimum over every column in the pass.
+        let few_free = self.free_cols.len() * FEW_FREE_COLS <= ncols;
+        let (mut m1, mut block, mut mf) = if few_free {
+            let (m1, block, _) = relax::<true, false>(row, v, &self.pen, &mut self.d, 0.0);
+            (m1, block, self.nearest_free())
+        } else {
+            relax::<true, true>(row, v, &self.pen, &mut self.d, 0.0)
+        };
+        let result = loop {
+            if m1 == INF {
+                break Err(LapError::Infeasible);
+            }
+            // Distances can only grow (up to rounding: keep `mind` monotone, so the dual
+            // update below never raises a potential).
+            mind = max(mind, m1);
+            if mf <= mind {
+                // A free column at the minimum distance: the lowest such index is the sink.
+                let sink = (0..ncols)
+                    .find(|&j| self.pen[j] == 0.0 && self.d[j] == mf)
+                    .unwrap_or(NONE);
+                break Ok(sink);
+            }
+            // Take the lowest column at the minimum and scan the row assigned to it.
+            let start = block * BLOCK;
+            let end = (start + BLOCK).min(ncols);
+            let j = (start..end).find(|&j| self.d[j] == m1).unwrap_or(NONE);
+            let i = row4col[j];
+            let row = &costs[i * ncols..(i + 1) * ncols];
+            let h = row[j] - v[j] - mind;
+            self.steps.push(Step {
+                col: j,
+                row: i,
+                h,
+                v: v[j],
+                d: m1,
+            });
+            v[j] = -INF;
+            self.d[j] = INF;
+            (m1, block, mf) = if few_free {
+                let (m1, block, _) = relax::<false, false>(row, v, &self.pen, &mut self.d, h);
+                (m1, block, self.nearest_free())
+            } else {
+                relax::<false, true>(row, v, &self.pen, &mut self.d, h)
+            };
+        };
+        // Restore the taken columns' potentials, with the dual update (d <= mind there, so v
+        // only decreases).
+        for s in &self.steps {
+            v[s.col] = if result.is_ok() {
+                s.v + (s.d - mind)
+            } else {
+                s.v
+            };
         }
-        j = prev;
+        let sink = result?;
+        self.flip(f, sink, v, col4row, row4col);
+        self.pen[sink] = INF;
+        if let Ok(k) = self.free_cols.binary_search(&sink) {
+            self.free_cols.remove(k);
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// The smallest tentative distance of a free column (`+inf` if none).
+    fn nearest_free(&self) -> f64 {
+        self.free_cols.iter().fold(INF, |m, &j| min(self.d[j], m))
+    }
+
+    /// Flips the augmenting path ending at column `sink` (reached from the rows of `steps`, or
+    /// `f`). The predecessor of a column taken at step `k` (the sink: after every step) is the
+    /// first of `f`, `steps[0].row`, .., `steps[k - 1].row` whose relaxation produced its
+    /// distance, recomputed bit for bit; each step back goes to a strictly earlier step.
+    fn flip(&self, f: usize, sink: usize, v: &[f64], col4row: &mut [usize], row4col: &mut [usize]) {
+        let ncols = self.ncols;
+        let (mut j, mut vj, mut limit) = (sink, v[sink], self.steps.len());
+        // `d` of the sink: its final tentative distance (it was never taken).
+        let mut dj = self.d[sink];
+        loop {
+            let base = self.costs[f * ncols + j] - vj;
+            let (i, k) = if base == dj {
+                (f, NONE)
+            } else {
+                self.steps[..limit]
+                    .iter()
+                    .enumerate()
+                    .find(|(_, s)| (self.costs[s.row * ncols + j] - vj) - s.h == dj)
+                    .map_or_else(
+                        || {
+                            debug_assert!(false, "no predecessor reproduces d");
+                            (f, NONE)
+                        },
+                        |(k, s)| (s.row, k),
+                    )
+            };
+            let prev = col4row[i];
+            row4col[j] = i;
+            col4row[i] = j;
+            if i == f || k == NONE {
+                break;
+            }
+            // Row `i` was reached through its previous column, taken at step `k`.
+            let s = self.steps[k];
+            debug_assert_eq!(s.col, prev);
+            (j, vj, dj, limit) = (prev, s.v, s.d, k);
+        }
+    }
+}
+
+/// One relaxation pass over all columns against a row reached with offset `h`:
+/// `d[j] = min(d[j], (row[j] - v[j]) - h)` (just the new value when `INIT`), returning the new
+/// minimum of `d`, the first block of [`BLOCK`] columns holding it, and the minimum of `d + pen`
+/// (the nearest free column).
+#[inline]
+fn relax<const INIT: bool, const FREE: bool>(
+    row: &[f64],
+    v: &[f64],
+    pen: &[f64],
+    d: &mut [f64],
+    h: f64,
+) -> (f64, usize, f64) {
+    let mut a1 = [INF; RLANES];
+    let mut af = [INF; RLANES];
+    let (mut t1, mut tf) = (INF, INF);
+    let (mut best, mut best_block) = (INF, 0);
+    let blocks = row
+        .chunks(BLOCK)
+        .zip(v.chunks(BLOCK))
+        .zip(pen.chunks(BLOCK))
+        .zip(d.chunks_mut(BLOCK));
+    for (b, (((rb, vb), pb), db)) in blocks.enumerate() {
+        let rc = rb.chunks_exact(RLANES);
+        let vc = vb.chunks_exact(RLANES);
+        let pc = pb.chunks_exact(RLANES);
+        let mut dc = db.chunks_exact_mut(RLANES);
+        let (rt, vt, pt) = (rc.remainder(), vc.remainder(), pc.remainder());
+        for (((r, w), p), dd) in rc.zip(vc).zip(pc).zip(dc.by_ref()) {
+            let cred: [f64; RLANES] = std::array::from_fn(|l| (r[l] - w[l]) - h);
+            let nd: [f64; RLANES] = if INIT {
+                cred
+            } else {
+                std::array::from_fn(|l| min(cred[l], dd[l]))
+            };
+            dd.copy_from_slice(&nd);
+            a1 = std::array::from_fn(|l| min(nd[l], a1[l]));
+            if FREE {
+                af = std::array::from_fn(|l| min(nd[l] + p[l], af[l]));
+            }
+        }
+        let dt = dc.into_remainder();
+        for (((&c, &w), &p), dd) in rt.iter().zip(vt).zip(pt).zip(dt) {
+            let cred = (c - w) - h;
+            let nd = if INIT { cred } else { min(cred, *dd) };
+            *dd = nd;
+            t1 = min(nd, t1);
+            if FREE {
+                tf = min(nd + p, tf);
+            }
+        }
+        let m = a1.iter().fold(t1, |m, &x| min(x, m));
+        if m < best {
+            best = m;
+            best_block = b;
+        }
+    }
+    let mf = af.iter().fold(tf, |m, &x| min(x, m));
+    (best, best_block, mf)
 }
 
 #[cfg(test)]
@@ -338,6 +726,101 @@ mod tests {
             })
     }
 
+    proptest::proptest! {
+        /// Square matrices (the column-reduction start) with ties and forbidden entries, some
+        /// rows or columns entirely forbidden: the same optimum as the plain rectangular path
+        /// (no column reduction, no ARR), certified, or the same error.
+        #[test]
+        fn square_start_agrees_with_plain_shortest_paths(
+            n in 1_usize..14,
+            seed in proptest::prelude::any::<u64>(),
+            p_inf in proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0..0.6],
+            levels in proptest::prop_oneof![proptest::strategy::Just(0_u64), 1_u64..6],
+            kill_row in proptest::option::of(0_usize..14),
+            kill_col in proptest::option::of(0_usize..14),
+        ) {
+            let mut c = gen(seed, n * n, p_inf, levels);
+            if let Some(i) = kill_row.filter(|&i| i < n) {
+                c[i * n..(i + 1) * n].fill(INF);
+            }
+            if let Some(j) = kill_col.filter(|&j| j < n) {
+                for i in 0..n {
+                    c[i * n + j] = INF;
+                }
+            }
+            let plain = solve_with_budget(&c, n, n, 0, false, true);
+            let fast = solve(&c, n, n, true);
+            match (&plain, &fast) {
+                (Ok(a), Ok(b)) => {
+                    proptest::prop_assert!((a.cost - b.cost).abs() < 1e-9);
+                    proptest::prop_assert!(certified(&c, n, n, b));
+                }
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                _ => proptest::prop_assert!(false, "{:?} vs {:?}", plain, fast),
+            }
+        }
+    }
+
+    /// The validation folded into the first ARR pass (rectangular) or done up front (square)
+    /// reports exactly what a separate pass would: the first NaN / `-inf` in row-major order,
+    /// before infeasibility, including false alarms (sums overflowing into `+inf` entries).
+    #[test]
+    fn folded_validation_matches_a_separate_pass() {
+        let specials = [f64::NAN, -INF, INF, -1e308, 1e308];
+        for seed in 1..600_u64 {
+            let nrows = 1 + (seed % 9) as usize;
+            let ncols = nrows + [0, 1, 3, 40][(seed % 4) as usize];
+            let mut c = gen(
+                seed,
+                nrows * ncols,
+                [0.0, 0.2, 0.97][(seed % 3) as usize],
+                0,
+            );
+            let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            for _ in 0..(seed % 4) {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                let k = (s % c.len() as u64) as usize;
+                c[k] = specials[((s >> 20) % specials.len() as u64) as usize];
+            }
+            let want = match super::super::first_invalid(&c, -INF) {
+                Some(k) => Err(LapError::InvalidEntry {
+                    row: k / ncols,
+                    col: k % ncols,
+                }),
+                None => solve(&c, nrows, ncols, true),
+            };
+            let got = solve(&c, nrows, ncols, false);
+            match (&want, &got) {
+                (Ok(a), Ok(b)) => assert_eq!(a.row_to_col, b.row_to_col, "seed {seed}"),
+                _ => assert_eq!(want, got, "seed {seed}"),
+            }
+        }
+    }
+
+    /// The chunked `two_lowest` against a plain scan: lengths around the lane and block sizes,
+    /// ties, `+inf` entries.
+    #[test]
+    fn two_lowest_matches_a_plain_scan() {
+        for seed in 1..300_u64 {
+            let n = [1, 2, 7, 8, 9, 127, 128, 129, 300, 1000][(seed % 10) as usize];
+            let p_inf = [0.0, 0.2, 0.9, 1.0][(seed % 4) as usize];
+            let levels = [0, 1, 3, 20][((seed / 4) % 4) as usize];
+            let row = gen(seed, n, p_inf, levels);
+            let v = gen(seed + 1000, n, 0.0, levels);
+            let (m1, j1, m2) = two_lowest(&row, &v);
+            let h: Vec<f64> = row.iter().zip(&v).map(|(c, w)| c - w).collect();
+            let mut sorted = h.clone();
+            sorted.sort_by(f64::total_cmp);
+            assert_eq!(m1, sorted[0], "seed {seed}");
+            assert_eq!(m2, sorted.get(1).copied().unwrap_or(INF), "seed {seed}");
+            if m1 < INF {
+                assert_eq!(Some(j1), h.iter().position(|&x| x == m1), "seed {seed}");
+            }
+        }
+    }
+
     /// Every budget (none, tiny, exhausted mid-pass, default) gives the same optimum, certified.
     #[test]
     fn arr_budget_does_not_change_the_optimum() {
@@ -347,9 +830,12 @@ mod tests {
             let p_inf = [0.0, 0.1, 0.3][(seed % 3) as usize];
             let levels = [0, 2, 5, 50][(seed % 4) as usize];
             let c = gen(seed, nrows * ncols, p_inf, levels);
-            let reference = solve_with_budget(&c, nrows, ncols, 0);
-            for budget in [1, 2, 3, 5, 8, 1000] {
-                let got = solve_with_budget(&c, nrows, ncols, budget);
+            let reference = solve_with_budget(&c, nrows, ncols, 0, false, true);
+            for (budget, cr) in [1, 2, 3, 5, 8, 1000, 0, 3, 1000]
+                .into_iter()
+                .zip([false, false, false, false, false, false, true, true, true])
+            {
+                let got = solve_with_budget(&c, nrows, ncols, budget, cr, true);
                 match (&reference, &got) {
                     (Ok(a), Ok(b)) => {
                         assert!(

@@ -29,19 +29,22 @@ pub fn linear_sum_assignment(
     } else {
         f64::NEG_INFINITY
     };
-    if let Some(k) = costs.iter().position(|&c| c.is_nan() || c == bad) {
-        return Err(LapError::InvalidEntry {
-            row: k / ncols,
-            col: k % ncols,
-        });
+    if maximize || nrows > ncols {
+        // (Minimising a wide matrix, the solver checks the entries itself, in its first pass.)
+        if let Some(k) = super::first_invalid(costs, bad) {
+            return Err(LapError::InvalidEntry {
+                row: k / ncols,
+                col: k % ncols,
+            });
+        }
     }
     let sign = if maximize { -1.0 } else { 1.0 };
     if nrows <= ncols {
         let sol = if maximize {
             let neg: Vec<f64> = costs.iter().map(|&c| -c).collect();
-            dense::solve(&neg, nrows, ncols)?
+            dense::solve(&neg, nrows, ncols, true)?
         } else {
-            dense::solve(costs, nrows, ncols)?
+            dense::solve(costs, nrows, ncols, false)?
         };
         Ok(((0..nrows).collect(), sol.row_to_col))
     } else {
@@ -52,7 +55,7 @@ pub fn linear_sum_assignment(
                 t[j * nrows + i] = sign * c;
             }
         }
-        let sol = dense::solve(&t, ncols, nrows)?;
+        let sol = dense::solve(&t, ncols, nrows, true)?;
         // Transposed row j (an original column) got transposed column i (an original row).
         let mut pairs: Vec<(usize, usize)> = sol
             .row_to_col
