@@ -227,7 +227,10 @@ def test_memory_layouts(layout):
 
 
 def test_keyword_and_truthy_maximize():
-    c = [[1, 2], [3, 4]]
+    # A unique optimum either way ([[1, 2], [3, 4]] is a tie, where any optimum is right).
+    c = [[1, 2], [4, 3]]
+    assert_array_equal(lsa(cost_matrix=c, maximize=1)[1], [1, 0])
+    assert_array_equal(lsa(cost_matrix=c, maximize=0)[1], [0, 1])
     assert_array_equal(lsa(cost_matrix=c, maximize=1)[1], scipy_lsa(c, maximize=1)[1])
 
 
