@@ -25,7 +25,8 @@ pub(crate) struct Auction {
     pub bids: u64,
 }
 
-/// Runs the auction from ε = `eps0` down to `eps_final` (divided by `factor` per phase).
+/// Runs the auction from ε = `eps0` down to `eps_final` (divided by `factor` per phase),
+/// from prices `init` (per mentor) or zero.
 /// `None` when the bid budget (`max_bids_per_mentee` × mentees per phase) runs out or a free
 /// mentee has no candidate with a place.
 pub(crate) fn run(
@@ -34,6 +35,7 @@ pub(crate) fn run(
     eps_final: f64,
     factor: f64,
     max_bids_per_mentee: u64,
+    init: Option<&[f64]>,
     stop: &dyn Fn() -> bool,
 ) -> Option<Auction> {
     let n = prep.cands.n();
@@ -46,6 +48,11 @@ pub(crate) fn run(
     }
     let places = first[m];
     let mut price = vec![0.0f64; places];
+    if let Some(v) = init {
+        for j in 0..m {
+            price[first[j]..first[j + 1]].fill(v[j].max(0.0));
+        }
+    }
     let mut holder = vec![u32::MAX; places];
     let mut of = vec![u32::MAX; n]; // place held by mentee
     let mut eps = eps0;

@@ -33,6 +33,9 @@ pub const DEFAULT_STARTS: usize = 4;
 /// Above this many free mentees one start (the auction and local search) is the default.
 const LARGE: usize = 20_000;
 
+/// Pricing rounds (column generation) after the first auction (none above LARGE mentees).
+const PRICING_ROUNDS: usize = 2;
+
 /// Final ε of the auction, in score points (0-100): the auction's assignment is within
 /// `ε` per mentee of the optimum over the candidates.
 const AUCTION_EPS: f64 = 0.01;
@@ -426,7 +429,56 @@ impl Backend for HeuristicBackend {
         // certificate); the other starts: greedy by regret with noise. Above LARGE mentees the
         // auction alone (plus local search) is used unless more starts are configured.
         p.stage("auction", 0);
-        let auction = auction::run(&prep, 10.0, AUCTION_EPS, 4.0, 500, &stop);
+        let mut auction = auction::run(&prep, 10.0, AUCTION_EPS, 4.0, 500, None, &stop);
+        // Column generation: pairs outside the candidates whose reduced score beats the
+        // auction's prices join the candidates, and the auction resumes from its prices.
+        let mut rounds = 0;
+        while let Some(a) = &auction {
+            // A pricing pass costs about as much as candidate generation at 100,000 mentees
+            // (the priced search prunes less); above LARGE it is left out by default.
+            let max_rounds = if prep.free.len() > LARGE {
+                0
+            } else {
+                PRICING_ROUNDS
+            };
+            if rounds >= max_rounds || stop() {
+                break;
+            }
+            rounds += 1;
+            let before = prep.cands.len();
+            let row_best: Vec<f64> = prep
+                .free
+                .iter()
+                .map(|&i| {
+                    let (js, ss) = prep.cands.row(i);
+                    js.iter()
+                        .zip(ss)
+                        .filter(|(&j, _)| prep.remaining[j as usize] > 0)
+                        .map(|(&j, &s)| s - a.prices[j as usize])
+                        .fold(0.0f64, f64::max)
+                })
+                .collect();
+            let u = prep.price(problem, &a.prices, 5, true, p);
+            let violated = prep
+                .free
+                .iter()
+                .zip(&row_best)
+                .filter(|&(&i, &b)| u[i] > b + AUCTION_EPS)
+                .count();
+            if violated == 0 || prep.cands.len() == before {
+                break;
+            }
+            notes.push(format!(
+                "pricing round {rounds}: {violated} mentee(s) had a better pair outside the candidates; {} pairs added",
+                prep.cands.len() - before
+            ));
+            let v = a.prices.clone();
+            p.stage("auction", 0);
+            match auction::run(&prep, 1.0, AUCTION_EPS, 4.0, 500, Some(&v), &stop) {
+                Some(b) => auction = Some(b),
+                None => break,
+            }
+        }
         let default_starts = if auction.is_some() && prep.free.len() > LARGE {
             1
         } else {
@@ -489,7 +541,10 @@ impl Backend for HeuristicBackend {
 
         p.stage("certificate", 0);
         let t_search = t0.elapsed().as_secs_f64();
-        let (mut v, mut cand_bound) = bound::prices(
+        // Prices from the final assignment (local search) and, when it ran, the auction's
+        // (near-optimal duals over the candidates); each gives a bound over all allowed pairs
+        // through a pricing pass (the exact mentee duals), and the smaller one is reported.
+        let (v, cand_bound) = bound::prices(
             &prep.cands,
             &prep.free,
             &prep.remaining,
@@ -498,22 +553,12 @@ impl Backend for HeuristicBackend {
             64,
             &|| false,
         );
-        if let Some(a) = &auction {
-            // The auction's prices are near-optimal duals over the candidates.
-            let b = bound::dual_bound(
-                &prep.cands,
-                &prep.free,
-                &prep.remaining,
-                &a.prices,
-                prep.pinned_total,
-            );
-            if b < cand_bound {
-                v = a.prices.clone();
-                cand_bound = b;
-            }
-        }
         let u = prep.price(problem, &v, 1, false, p);
-        let bound = prep.global_bound(&u, &v).min(cand_bound);
+        let mut bound = prep.global_bound(&u, &v).min(cand_bound);
+        if let Some(a) = &auction {
+            let u = prep.price(problem, &a.prices, 1, false, p);
+            bound = bound.min(prep.global_bound(&u, &a.prices));
+        }
         let objective = best.objective;
         let t_end = t0.elapsed().as_secs_f64();
         notes.push(format!(
