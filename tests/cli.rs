@@ -325,3 +325,49 @@ fn solve_matrix_is_optimal_and_respects_forbidden_cells() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("tests/fixtures/matrix_nan.csv"));
 }
+
+/// `--solver sparse` and `--solver heuristic` keep the hard rules, match everyone, report the
+/// bound on stderr and in the report, and draw no progress bar when stderr is not a terminal.
+#[test]
+fn sparse_backends_from_the_command_line() {
+    let mentee_dept = departments("examples/data/mentees.csv");
+    let mentor_dept = departments("examples/data/mentors.csv");
+    for solver in ["sparse", "heuristic"] {
+        let (out, report) = (
+            tmp(&format!("pairs-{solver}.csv")),
+            tmp(&format!("report-{solver}.md")),
+        );
+        let o = run(&[
+            "match",
+            "--mentors",
+            "examples/data/mentors.csv",
+            "--mentees",
+            "examples/data/mentees.csv",
+            "--config",
+            "examples/config.toml",
+            "--solver",
+            solver,
+            "--out",
+            out.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        assert!(err.contains("upper bound on the best total"), "{err}");
+        assert!(
+            !err.contains('\u{1b}'),
+            "no terminal escapes when piped: {err:?}"
+        );
+        let pairs = read_csv(&out);
+        assert_eq!(pairs.len(), mentee_dept.len());
+        for p in &pairs {
+            assert_ne!(
+                mentee_dept[&p["mentee_id"]], mentor_dept[&p["mentor_id"]],
+                "required: different department ({solver})"
+            );
+        }
+        let report = std::fs::read_to_string(&report).unwrap();
+        assert!(report.contains("Bound on the best total"), "{solver}");
+    }
+}

@@ -66,12 +66,12 @@ fn main() {
     }
     let kinds: Vec<(&str, SolverKind)> = match solver.as_str() {
         "heuristic" => vec![("heuristic", SolverKind::Heuristic)],
-        "sparse" => vec![("sparse-exact", SolverKind::Auto)], // auto with a zero budget, n <= 5000
+        "sparse" => vec![("sparse-exact", SolverKind::Sparse)],
         "exact" => vec![("exact", SolverKind::Exact)],
         _ => {
             let mut v = vec![
                 ("heuristic", SolverKind::Heuristic),
-                ("sparse-exact", SolverKind::Auto),
+                ("sparse-exact", SolverKind::Sparse),
             ];
             if (n as u64) * (m as u64) <= 20_000_000 {
                 v.push(("exact", SolverKind::Exact));
@@ -82,17 +82,13 @@ fn main() {
     let mut exact_obj = None;
     let mut rows = Vec::new();
     for (name, kind) in kinds {
-        let mut cfg = Config {
+        let cfg = Config {
             solver: kind,
             candidates: Some(k),
             seed: Some(seed),
             starts,
             ..Config::default()
         };
-        if name == "sparse-exact" {
-            // Force auto onto the sparse path.
-            cfg.memory_budget = Some(0);
-        }
         let mut times = Vec::new();
         let mut last = None;
         for _ in 0..repeat.max(1) {

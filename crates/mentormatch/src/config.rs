@@ -36,6 +36,9 @@ pub enum SolverKind {
     Ilp,
     /// Sparse candidates and local search, with a bound on the optimum (very large programmes).
     Heuristic,
+    /// The exact assignment over sparse candidates (the `k` best allowed mentors per mentee),
+    /// with a bound on the optimum over all pairs. Cohort-level goals are ignored.
+    Sparse,
 }
 
 impl SolverKind {
@@ -46,6 +49,7 @@ impl SolverKind {
             SolverKind::Exact => "exact",
             SolverKind::Ilp => "ilp",
             SolverKind::Heuristic => "heuristic",
+            SolverKind::Sparse => "sparse",
         }
     }
 }

@@ -86,6 +86,7 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
     match kind {
         SolverKind::Exact => Ok((Box::new(crate::exact::ExactBackend), None)),
         SolverKind::Heuristic => Ok((Box::new(crate::heuristic::HeuristicBackend), None)),
+        SolverKind::Sparse => Ok((Box::new(crate::sparse::SparseExactBackend), None)),
         SolverKind::Auto => {
             let dense = dense_bytes(problem);
             let budget = memory_budget(problem);

@@ -141,3 +141,44 @@ fn auto_says_why_it_went_sparse() {
     assert_eq!(r.pairs.len(), 50);
     assert!(r.bound.unwrap() >= r.objective);
 }
+
+/// On generated cohorts large enough for the mentor trie to split by value (and with heavy
+/// ties at the top), every row holds the k best allowed scores, with hard rules applied, and
+/// nothing left out beats `outside`.
+#[test]
+fn candidates_are_the_top_k_on_generated_cohorts() {
+    for (n, m, k, seed) in [(60, 400, 7, 1), (40, 700, 20, 2), (30, 300, 50, 3)] {
+        let cohort = mentormatch::synthetic_cohort(n, m, seed);
+        for min in [None, Some(70.0)] {
+            let cfg = with_rules(
+                config(true, SolverKind::Auto, k),
+                &cohort,
+                0b111,
+                false,
+                min,
+            );
+            let problem = Problem::new(cohort.clone(), cfg, vec![]).unwrap();
+            let prep = Prepared::new(&problem, k, &NoProgress);
+            for i in 0..problem.n_mentees() {
+                let mut all: Vec<f64> = (0..problem.n_mentors())
+                    .map(|j| problem.pair(i, j))
+                    .filter(|p| p.1)
+                    .map(|p| p.0)
+                    .collect();
+                all.sort_by(|a, b| b.total_cmp(a));
+                let (js, ss) = prep.cands.row(i);
+                let expected: Vec<f64> = all.iter().copied().take(k).collect();
+                assert_eq!(ss.to_vec(), expected, "n={n} m={m} mentee {i}");
+                for (&j, &s) in js.iter().zip(ss) {
+                    assert_eq!(problem.pair(i, j as usize), (s, true));
+                }
+                for j in 0..problem.n_mentors() {
+                    let (s, ok) = problem.pair(i, j);
+                    if ok && !js.contains(&(j as u32)) {
+                        assert!(s <= prep.cands.outside[i], "left-out pair beats outside");
+                    }
+                }
+            }
+        }
+    }
+}

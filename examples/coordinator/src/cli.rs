@@ -9,7 +9,7 @@ use mentormatch::input::{read_history, read_matrix, read_mentees, read_mentors};
 use mentormatch::lap::{self, LapError};
 use mentormatch::{Cohort, Config, Error, Problem, SolverKind};
 
-use crate::{output, report};
+use crate::{output, progress, report};
 
 /// Optimal mentor-mentee matching for mentoring and reverse-mentoring programmes.
 #[derive(Debug, Parser)]
@@ -33,6 +33,8 @@ enum Solver {
     Exact,
     Ilp,
     Heuristic,
+    /// Exact over sparse candidates (the k best mentors per mentee), with a bound.
+    Sparse,
 }
 
 #[derive(Debug, clap::Args)]
@@ -149,6 +151,7 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
             Solver::Exact => SolverKind::Exact,
             Solver::Ilp => SolverKind::Ilp,
             Solver::Heuristic => SolverKind::Heuristic,
+            Solver::Sparse => SolverKind::Sparse,
         };
     }
     if a.time_limit.is_some() {
@@ -170,7 +173,11 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         let w = output::write_scores(w, &problem).map_err(|e| io_failure(p, e))?;
         finish(w, Some(p))?;
     }
-    let result = mentormatch::solve(&problem)?;
+    let settings = mentormatch::Settings {
+        progress: Some(mentormatch::ProgressHandle::new(progress::Bar::new())),
+        ..mentormatch::Settings::from_problem(&problem)
+    };
+    let result = mentormatch::solve_with(&problem, &settings)?;
     let w = sink(a.out.as_deref())?;
     let w = output::write_pairs(w, &result)
         .map_err(|e| io_failure(a.out.as_deref().unwrap_or(Path::new("<stdout>")), e))?;
@@ -178,6 +185,16 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
     if let Some(p) = &a.report {
         let text = report::markdown(&problem, &result, &a.mentors, &a.mentees);
         std::fs::write(p, text).map_err(|e| io_failure(p, e))?;
+    }
+    // Why `auto` chose a sparse backend, and the certificate of a non-exact one.
+    for note in result.notes.iter().filter(|n| n.starts_with("auto:")) {
+        eprintln!("mentormatch: {note}");
+    }
+    if let (Some(b), Some(g)) = (result.bound, result.gap) {
+        eprintln!(
+            "mentormatch: upper bound on the best total {b:.2} (gap {:.2}%)",
+            100.0 * g
+        );
     }
     eprintln!(
         "mentormatch: {} pairs, {} unmatched mentees, total score {:.2}, {} ({})",

@@ -2,19 +2,24 @@
 //! scoring every pair.
 //!
 //! # Blocking and bounds
-//! Mentors are sorted by their values of the single-valued (`differ`) criteria, heaviest first,
-//! and then by their set values, and cut into *blocks* of a few mentors; consecutive blocks
-//! with the same single values form *groups*. For every block and group we keep a summary per
+//! Mentors are sorted by their values, criterion by criterion (heaviest first; among equal
+//! weights set criteria before `differ` ones), and a *trie* is built over them top down: a node
+//! at level `d` holds the mentors sharing the values of the first `d` criteria, so those are
+//! known exactly in it; nodes of a few mentors are cut into *blocks* of [`BLOCK`] mentors, and
+//! a node with many children gets intermediate nodes. For every node we keep a summary per
 //! criterion: the one value all its members share (or "mixed"), the union of their sets, the
-//! range of their numbers, and whether any member's value is unknown. From a summary and one
-//! mentee's values we get, cheaply, an *upper bound* on the score of every member, and learn
-//! when a required criterion rules out every member (e.g. the required different-department
-//! rule rules out the mentee's own department in one comparison).
+//! range of their numbers, and whether any member's value is unknown; every mentor also has
+//! its own record of the same form. From a summary and one mentee's values we get, cheaply,
+//! an *upper bound* on the score of every member, and learn when a required criterion rules
+//! out every member (e.g. the required different-department rule).
 //!
-//! Each mentee then runs a best-first search: groups in a max-heap by bound; a popped group
-//! pushes its blocks; a popped block has its members scored exactly with
-//! [`Problem::pair`] (every hard rule applied). The search stops when the best remaining bound
-//! is not above the `k`-th best score found, so most of the mentors are never scored.
+//! Each mentee then runs a best-first search (deeper nodes first among equal bounds): nodes in
+//! a max-heap by bound; a popped node pushes its children (those that can still beat the
+//! `k`-th best score); a popped block bounds each member from its own record and scores only
+//! those that may enter the list exactly with [`Problem::pair`] (every hard rule applied). The
+//! search stops when the best remaining bound is not above the `k`-th best score found, so
+//! most mentors are never looked at. Children are evaluated criterion by criterion over
+//! consecutive memory (nodes are numbered breadth first).
 //!
 //! # Why the bounds are sound (bit for bit)
 //! The scorer computes `score = Σ_c points_c · v_c` in criteria order, starting from 0.0, with
@@ -45,8 +50,14 @@ use crate::progress::Progress;
 const MIXED: u32 = u32::MAX;
 /// Mentors per block.
 const BLOCK: usize = 4;
-/// Children per inner node of the block tree.
-const FANOUT: usize = 8;
+/// Children per intermediate node of the block tree (inside a run of equal values).
+const FANOUT: usize = 4;
+/// Nodes of at most this many mentors are cut into blocks rather than split by value.
+const SMALL: usize = 16;
+/// Most children a node of the value trie may have before intermediate nodes are added.
+const MAX_FANOUT: usize = 16;
+/// Extra bound evaluations per mentee spent drawing equal scores from more of the tree.
+const TIE_BUDGET: u64 = 1000;
 
 fn key(s: &str) -> String {
     s.trim().to_lowercase()
@@ -115,6 +126,8 @@ struct Crit {
     has_missing: Vec<bool>,
     /// Per node: some member's value is known.
     any_known: Vec<bool>,
+    /// Offset of this criterion's summary in a packed node record.
+    slot: usize,
 }
 
 fn compile_side<P: Participant>(
@@ -207,18 +220,116 @@ impl SideData {
     }
 }
 
+/// The shape of the mentor tree while it is built.
+#[derive(Default)]
+struct Tree {
+    span: Vec<(u32, u32)>,
+    children: Vec<(u32, u32)>,
+    child_list: Vec<u32>,
+}
+
+impl Tree {
+    fn node(&mut self, a: usize, b: usize, kids: &[u32]) -> u32 {
+        let id = self.span.len() as u32;
+        self.span.push((a as u32, b as u32));
+        let c = self.child_list.len() as u32;
+        self.child_list.extend_from_slice(kids);
+        self.children.push((c, self.child_list.len() as u32));
+        id
+    }
+
+    /// Builds the subtree over sorted mentors `a..b`, who share the first `d` criteria;
+    /// `pre(p, d)` is mentor `p`'s key prefix of `d` criteria.
+    fn build<'k>(
+        &mut self,
+        a: usize,
+        b: usize,
+        d: usize,
+        depth_n: usize,
+        pre: &dyn Fn(usize, usize) -> &'k [u64],
+    ) -> u32 {
+        if b - a <= BLOCK {
+            return self.node(a, b, &[]);
+        }
+        if b - a <= SMALL || d >= depth_n {
+            let kids: Vec<u32> = (a..b)
+                .step_by(BLOCK)
+                .map(|x| self.node(x, (x + BLOCK).min(b), &[]))
+                .collect();
+            return self.group(kids);
+        }
+        // Split by the next criterion; skip levels where every member shares its value.
+        let mut d = d + 1;
+        loop {
+            if pre(a, d) != pre(b - 1, d) || d >= depth_n {
+                break;
+            }
+            d += 1;
+        }
+        if pre(a, d) == pre(b - 1, d) {
+            return self.build(a, b, depth_n, depth_n, pre);
+        }
+        let mut kids = Vec::new();
+        let mut p = a;
+        while p < b {
+            let mut q = p + 1;
+            while q < b && pre(q, d) == pre(p, d) {
+                q += 1;
+            }
+            kids.push(self.build(p, q, d, depth_n, pre));
+            p = q;
+        }
+        self.group(kids)
+    }
+
+    /// One node over `kids` (consecutive), with intermediate nodes when they are many.
+    fn group(&mut self, mut kids: Vec<u32>) -> u32 {
+        while kids.len() > MAX_FANOUT {
+            kids = kids
+                .chunks(FANOUT)
+                .map(|c| {
+                    if c.len() == 1 {
+                        c[0]
+                    } else {
+                        let (a, b) = (
+                            self.span[c[0] as usize].0,
+                            self.span[c[c.len() - 1] as usize].1,
+                        );
+                        self.node(a as usize, b as usize, c)
+                    }
+                })
+                .collect();
+        }
+        if kids.len() == 1 {
+            return kids[0];
+        }
+        let (a, b) = (
+            self.span[kids[0] as usize].0,
+            self.span[kids[kids.len() - 1] as usize].1,
+        );
+        self.node(a as usize, b as usize, &kids)
+    }
+}
+
 /// The blocking index over mentors, reusable for any number of mentee queries.
 #[derive(Debug, Clone)]
 pub struct CandidateIndex {
     crits: Vec<Crit>,
     order: Vec<u32>,
-    block_start: Vec<u32>,
     /// Per node: its members, a range of `order`.
     span: Vec<(u32, u32)>,
-    /// Per inner node (node - blocks): its children, a range of node ids.
+    /// Per node: its children, a range of node ids (empty for a block).
     children: Vec<(u32, u32)>,
+    /// Node id of the pseudo-node of the first mentor in `order` (one per mentor).
+    mentor_base: usize,
     /// Top-level nodes.
-    roots: std::ops::Range<u32>,
+    roots: Vec<u32>,
+    /// Per node: its summaries of every criterion, `stride` words (see `new`); empty when
+    /// `soa` is used.
+    packed: Vec<u64>,
+    /// The same summaries per criterion, when every set fits in one word (the fast path).
+    soa: Vec<Soa>,
+    stride: usize,
     min_score: Option<f64>,
 }
 
@@ -235,6 +346,80 @@ pub struct SearchStats {
 #[derive(Debug, Default)]
 pub struct Scratch {
     heap: BinaryHeap<(u64, u32, u32)>,
+    query: Vec<Q>,
+    buf: Vec<f64>,
+}
+
+/// One criterion's node summaries (fast path): value / set union / number minimum in `a`,
+/// smallest set size / number maximum in `b`, and flags (1: some value unknown, 2: some known).
+#[derive(Debug, Clone)]
+struct Soa {
+    a: Vec<u64>,
+    b: Vec<u64>,
+    flags: Vec<u8>,
+}
+
+/// Adds `points * v` to every `out[x]`, where `ub(x)` bounds the value over members with a
+/// known value and `flags[x]` says whether some are unknown / known; `-inf` marks a node ruled
+/// out (as `None` in [`CandidateIndex::bound`]).
+#[inline(always)]
+fn accumulate(out: &mut [f64], flags: &[u8], c: &Q, ub: impl Fn(usize, bool) -> Option<f64>) {
+    for (x, o) in out.iter_mut().enumerate() {
+        let missing = flags[x] & 1 != 0;
+        let known = flags[x] & 2 != 0;
+        let ub = ub(x, known);
+        if c.required && !missing && ub == Some(0.0) {
+            *o = f64::NEG_INFINITY;
+            continue;
+        }
+        let mut v = ub.unwrap_or(f64::NEG_INFINITY);
+        if missing {
+            v = v.max(c.missing);
+        }
+        if v == f64::NEG_INFINITY {
+            *o = f64::NEG_INFINITY;
+        } else {
+            *o += c.points * v;
+        }
+    }
+}
+
+/// `min(x.count_ones(), cap)`, cheaply when `cap` is small (no popcount instruction is assumed):
+/// capped at `saturate` (an integer) it gives the same `min(count, saturate)`, and a count of
+/// `x & mentee_set` never exceeds the mentee set's size.
+#[inline(always)]
+fn ones(mut x: u64, cap: u32) -> u32 {
+    let mut n = 0;
+    while x != 0 && n < cap {
+        x &= x - 1;
+        n += 1;
+    }
+    n
+}
+
+/// What the bound needs of one criterion for the current mentee (sets of one word only).
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    /// The mentee's value is unknown: the criterion counts its `missing` value.
+    AllMissing,
+    Single(u32),
+    Complement(u64),
+    Cover(u64, u32),
+    ShareCount(u64),
+    ShareJaccard(u64, u32),
+    Number(f64),
+}
+
+/// One criterion of a compiled query.
+#[derive(Debug, Clone, Copy)]
+struct Q {
+    op: Op,
+    points: f64,
+    missing: f64,
+    saturate: f64,
+    scale: f64,
+    prefer: Prefer,
+    required: bool,
 }
 
 /// A per-mentee pseudo-random order of nodes with equal bounds: mentees with similar profiles
@@ -298,14 +483,24 @@ impl CandidateIndex {
                 nodes,
                 has_missing: Vec::new(),
                 any_known: Vec::new(),
+                slot: 0,
             });
         }
 
-        // Sort mentors by their values, heaviest criterion first (sets as bit words, numbers
-        // by value), then by index; blocks never straddle a change in the two heaviest
-        // criteria, so those are uniform (or tightly bounded) in every block.
+        // Sort mentors by their values, criterion by criterion in the order below (sets as bit
+        // words, numbers by value), then by index; the tree over them is a trie (see below).
         let mut by_weight: Vec<usize> = (0..crits.len()).collect();
-        by_weight.sort_by(|&a, &b| crits[b].points.total_cmp(&crits[a].points).then(a.cmp(&b)));
+        // Heaviest first; among equal weights, set and numeric criteria before single values:
+        // a `differ` criterion rules out one value per mentee and so prunes little, while a
+        // set criterion (interests, competences) separates good mentors from poor ones.
+        let differ = |c: usize| matches!(crits[c].kind, CriterionKind::Differ);
+        by_weight.sort_by(|&a, &b| {
+            crits[b]
+                .points
+                .total_cmp(&crits[a].points)
+                .then(differ(a).cmp(&differ(b)))
+                .then(a.cmp(&b))
+        });
         let part = |c: usize, j: usize| -> Vec<u64> {
             match &crits[c].mentor {
                 SideData::Single(v) => vec![u64::from(v[j])],
@@ -317,14 +512,16 @@ impl CandidateIndex {
                 }],
             }
         };
-        let prefix_len: usize = by_weight
-            .iter()
-            .take(2)
-            .map(|&c| match &crits[c].mentor {
+        // Offsets of each criterion's part in the sort key (criteria in weight order).
+        let mut offs = vec![0usize];
+        for &c in &by_weight {
+            let w = match &crits[c].mentor {
                 SideData::Sets { words, .. } => *words,
                 _ => 1,
-            })
-            .sum::<usize>();
+            };
+            offs.push(offs[offs.len() - 1] + w);
+        }
+        let depth_n = by_weight.len();
         let mut keyed: Vec<(Vec<u64>, u32)> = (0..problem.n_mentors())
             .filter(|&j| remaining.get(j).copied().unwrap_or(0) > 0)
             .map(|j| {
@@ -336,46 +533,55 @@ impl CandidateIndex {
             .collect();
         keyed.par_sort_unstable();
         let order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
+        let pre = |p: usize, d: usize| -> &[u64] { &keyed[p].0[..offs[d]] };
 
-        let mut block_start = vec![0u32];
-        let mut p = 0;
-        while p < keyed.len() {
-            let mut q = p;
-            let pre = |x: &Vec<u64>| x[..prefix_len.min(x.len())].to_vec();
-            let head = pre(&keyed[p].0);
-            while q < keyed.len() && pre(&keyed[q].0) == head {
-                q += 1;
-            }
-            // Run [p, q) shares the two heaviest criteria's values: blocks of BLOCK.
-            let mut b = p;
-            while b < q {
-                let e = (b + BLOCK).min(q);
-                block_start.push(e as u32);
-                b = e;
-            }
-            p = q;
+        // A trie over the sorted mentors, built top down: a node at level `d` holds the mentors
+        // sharing the values of the first `d` criteria (in the order above), so those criteria
+        // are bounded exactly in it. A node of at most SMALL mentors is cut into blocks of
+        // BLOCK mentors instead of being split by value; a node with more than MAX_FANOUT
+        // children gets intermediate nodes of FANOUT children.
+        let mut tree = Tree::default();
+        let roots = if keyed.is_empty() {
+            Vec::new()
+        } else {
+            vec![tree.build(0, keyed.len(), 0, depth_n, &pre)]
+        };
+        // Renumber the nodes breadth first, so that siblings are consecutive (their records are
+        // read together) and a node's children are a range of ids.
+        let mut bfs: Vec<u32> = roots.clone();
+        let mut h = 0;
+        while h < bfs.len() {
+            let (c0, c1) = tree.children[bfs[h] as usize];
+            bfs.extend_from_slice(&tree.child_list[c0 as usize..c1 as usize]);
+            h += 1;
+        }
+        let mut new_id = vec![0u32; tree.span.len()];
+        for (t, &x) in bfs.iter().enumerate() {
+            new_id[x as usize] = t as u32;
+        }
+        let mut span: Vec<(u32, u32)> = bfs.iter().map(|&x| tree.span[x as usize]).collect();
+        let mut children: Vec<(u32, u32)> = bfs
+            .iter()
+            .map(|&x| {
+                let (c0, c1) = tree.children[x as usize];
+                if c1 == c0 {
+                    (0, 0)
+                } else {
+                    let first = new_id[tree.child_list[c0 as usize] as usize];
+                    (first, first + (c1 - c0))
+                }
+            })
+            .collect();
+        let roots: Vec<u32> = (0..roots.len() as u32).collect();
+        drop(tree);
+        // One pseudo-node per mentor (not in the tree), in sorted order: its record gives an
+        // exact-or-higher score cheaply, read in memory order, before the exact score.
+        let mentor_base = span.len();
+        for p in 0..order.len() {
+            span.push((p as u32, p as u32 + 1));
+            children.push((0, 0));
         }
         drop(keyed);
-        let n_blocks = block_start.len() - 1;
-        // A tree over the blocks, FANOUT children per node; consecutive nodes are similar
-        // because mentors are sorted by their values.
-        let mut span: Vec<(u32, u32)> = (0..n_blocks)
-            .map(|b| (block_start[b], block_start[b + 1]))
-            .collect();
-        let mut children: Vec<(u32, u32)> = Vec::new();
-        let mut level = 0..n_blocks;
-        while level.len() > FANOUT {
-            let first = span.len();
-            let mut c = level.start;
-            while c < level.end {
-                let e = (c + FANOUT).min(level.end);
-                span.push((span[c].0, span[e - 1].1));
-                children.push((c as u32, e as u32));
-                c = e;
-            }
-            level = first..span.len();
-        }
-        let roots = level.start as u32..level.end as u32;
         let members = |node: usize| -> std::ops::Range<usize> {
             span[node].0 as usize..span[node].1 as usize
         };
@@ -443,56 +649,266 @@ impl CandidateIndex {
             crit.has_missing = has_missing;
             crit.any_known = any_known;
         }
+        // Pack every node's summaries into one record (one or two cache lines): flag words
+        // (bit 2c: some member's value of criterion c is unknown; bit 2c + 1: some is known),
+        // then per criterion its value, set union and smallest size, or number range.
+        let flag_words = (2 * crits.len()).div_ceil(64).max(1);
+        let mut stride = flag_words;
+        for crit in &mut crits {
+            crit.slot = stride;
+            stride += match &crit.nodes {
+                NodeData::Single { .. } => 1,
+                NodeData::Sets { words, .. } => words + 1,
+                NodeData::Numbers { .. } => 2,
+            };
+        }
+        let mut packed = vec![0u64; n_nodes * stride];
+        for (c, crit) in crits.iter_mut().enumerate() {
+            for node in 0..n_nodes {
+                let rec = &mut packed[node * stride..(node + 1) * stride];
+                if crit.has_missing[node] {
+                    rec[(2 * c) / 64] |= 1 << ((2 * c) % 64);
+                }
+                if crit.any_known[node] {
+                    rec[(2 * c + 1) / 64] |= 1 << ((2 * c + 1) % 64);
+                }
+                let o = crit.slot;
+                match &crit.nodes {
+                    NodeData::Single { nonzero } => rec[o] = u64::from(nonzero[node]),
+                    NodeData::Sets {
+                        words,
+                        union,
+                        min_len,
+                    } => {
+                        rec[o..o + words].copy_from_slice(&union[node * words..(node + 1) * words]);
+                        rec[o + words] = u64::from(min_len[node]);
+                    }
+                    NodeData::Numbers { min, max } => {
+                        rec[o] = min[node].to_bits();
+                        rec[o + 1] = max[node].to_bits();
+                    }
+                }
+            }
+            crit.has_missing = Vec::new();
+            crit.any_known = Vec::new();
+            crit.nodes = match &crit.nodes {
+                NodeData::Single { .. } => NodeData::Single {
+                    nonzero: Vec::new(),
+                },
+                NodeData::Sets { words, .. } => NodeData::Sets {
+                    words: *words,
+                    union: Vec::new(),
+                    min_len: Vec::new(),
+                },
+                NodeData::Numbers { .. } => NodeData::Numbers {
+                    min: Vec::new(),
+                    max: Vec::new(),
+                },
+            };
+        }
+        // Fast path: every set criterion fits in one word; summaries per criterion, so that a
+        // node's siblings are evaluated criterion by criterion over consecutive memory.
+        let fits = crits.iter().all(|c| match &c.nodes {
+            NodeData::Sets { words, .. } => *words == 1,
+            _ => true,
+        });
+        let mut soa = Vec::new();
+        if fits {
+            for (ci, c) in crits.iter().enumerate() {
+                let mut s = Soa {
+                    a: Vec::with_capacity(n_nodes),
+                    b: Vec::with_capacity(n_nodes),
+                    flags: Vec::with_capacity(n_nodes),
+                };
+                for node in 0..n_nodes {
+                    let rec = &packed[node * stride..(node + 1) * stride];
+                    let missing = rec[(2 * ci) / 64] >> ((2 * ci) % 64) & 1;
+                    let known = rec[(2 * ci + 1) / 64] >> ((2 * ci + 1) % 64) & 1;
+                    s.flags.push((missing | known << 1) as u8);
+                    s.a.push(rec[c.slot]);
+                    s.b.push(match &c.nodes {
+                        NodeData::Single { .. } => 0,
+                        _ => rec[c.slot + 1],
+                    });
+                }
+                soa.push(s);
+            }
+            packed = Vec::new();
+        }
         CandidateIndex {
             crits,
             order,
-            block_start,
             span,
             children,
             roots,
+            mentor_base,
+            packed,
+            soa,
+            stride,
             min_score: problem.config().min_score,
         }
     }
 
-    fn n_blocks(&self) -> usize {
-        self.block_start.len() - 1
+    /// Compiles mentee `i`'s side of [`CandidateIndex::bound`] into `out`; false when a set
+    /// criterion needs more than one word (then the general bound is used).
+    fn compile_query(&self, i: usize, out: &mut Vec<Q>) -> bool {
+        out.clear();
+        for c in &self.crits {
+            let op = match &c.mentee {
+                SideData::Single(me) => {
+                    if me[i] == 0 {
+                        Op::AllMissing
+                    } else {
+                        Op::Single(me[i])
+                    }
+                }
+                SideData::Sets { words, bits, len } => {
+                    if *words != 1 {
+                        return false;
+                    }
+                    let (a, la) = (bits[i], len[i]);
+                    match (c.kind, c.measure) {
+                        (CriterionKind::Complement, _) => Op::Complement(a),
+                        _ if la == 0 => Op::AllMissing,
+                        (CriterionKind::Cover, _) => Op::Cover(a, la),
+                        (_, ShareMeasure::Count) => Op::ShareCount(a),
+                        (_, ShareMeasure::Jaccard) => Op::ShareJaccard(a, la),
+                    }
+                }
+                SideData::Numbers(me) => {
+                    if me[i].is_nan() {
+                        Op::AllMissing
+                    } else {
+                        Op::Number(me[i])
+                    }
+                }
+            };
+            out.push(Q {
+                op,
+                points: c.points,
+                missing: c.missing,
+                saturate: c.saturate,
+                scale: c.scale,
+                prefer: c.prefer,
+                required: c.required,
+            });
+        }
+        true
+    }
+
+    /// Bounds of the consecutive nodes `r` into `out` (`-inf`: ruled out), as
+    /// [`CandidateIndex::bound`] computes them (same operations, same order, same bits).
+    fn bounds(&self, i: usize, q: &[Q], fast: bool, r: std::ops::Range<usize>, out: &mut Vec<f64>) {
+        out.clear();
+        if !fast || self.soa.is_empty() {
+            out.extend(r.map(|node| self.bound(i, node).unwrap_or(f64::NEG_INFINITY)));
+            return;
+        }
+        out.resize(r.len(), 0.0);
+        for (c, s) in q.iter().zip(&self.soa) {
+            let flags = &s.flags[r.clone()];
+            let a = &s.a[r.clone()];
+            let b = &s.b[r.clone()];
+            match c.op {
+                Op::AllMissing => {
+                    let add = c.points * c.missing;
+                    for o in out.iter_mut() {
+                        *o += add;
+                    }
+                }
+                Op::Single(me) => accumulate(out, flags, c, |x, _| match a[x] as u32 {
+                    0 => None,
+                    y if y == me => Some(0.0),
+                    _ => Some(1.0),
+                }),
+                Op::Complement(me) => {
+                    let cap = c.saturate as u32;
+                    accumulate(out, flags, c, |x, known| {
+                        known.then(|| f64::from(ones(a[x] & !me, cap)).min(c.saturate) / c.saturate)
+                    })
+                }
+                Op::Cover(me, la) => accumulate(out, flags, c, |x, known| {
+                    known.then(|| f64::from(ones(me & a[x], la)) / f64::from(la))
+                }),
+                Op::ShareCount(me) => {
+                    let cap = c.saturate as u32;
+                    accumulate(out, flags, c, |x, known| {
+                        known.then(|| f64::from(ones(me & a[x], cap)).min(c.saturate) / c.saturate)
+                    })
+                }
+                Op::ShareJaccard(me, la) => accumulate(out, flags, c, |x, known| {
+                    known.then(|| {
+                        let cu = ones(me & a[x], la);
+                        if cu == 0 {
+                            0.0
+                        } else {
+                            (f64::from(cu) / f64::from(la.max(b[x] as u32))).min(1.0)
+                        }
+                    })
+                }),
+                Op::Number(me) => accumulate(out, flags, c, |x, known| {
+                    known.then(|| {
+                        let (lo, hi) = (f64::from_bits(a[x]), f64::from_bits(b[x]));
+                        let gap = |v: f64| (me - v) / c.scale;
+                        let clamp = |v: f64| v.clamp(0.0, 1.0);
+                        match c.prefer {
+                            Prefer::MenteeHigher => clamp(gap(lo)),
+                            Prefer::MentorHigher => clamp(-gap(hi)),
+                            Prefer::Close => {
+                                if lo <= me && me <= hi {
+                                    1.0
+                                } else if me < lo {
+                                    1.0 - clamp(gap(lo).abs())
+                                } else {
+                                    1.0 - clamp(gap(hi).abs())
+                                }
+                            }
+                            Prefer::Apart => clamp(gap(lo).abs()).max(clamp(gap(hi).abs())),
+                        }
+                    })
+                }),
+            }
+        }
+        if let Some(m) = self.min_score {
+            for o in out.iter_mut() {
+                if *o < m {
+                    *o = f64::NEG_INFINITY;
+                }
+            }
+        }
     }
 
     /// Upper bound on the score of every member of `node` with mentee `i`, or `None` when a
     /// required criterion or `min_score` rules out every member.
     fn bound(&self, i: usize, node: usize) -> Option<f64> {
         let mut score = 0.0;
-        for c in &self.crits {
-            let known = c.any_known[node];
-            let missing = c.has_missing[node];
+        let rec = &self.packed[node * self.stride..(node + 1) * self.stride];
+        for (ci, c) in self.crits.iter().enumerate() {
+            let missing = rec[(2 * ci) / 64] >> ((2 * ci) % 64) & 1 == 1;
+            let known = rec[(2 * ci + 1) / 64] >> ((2 * ci + 1) % 64) & 1 == 1;
+            let o = c.slot;
             // Upper bound of the value over members whose value is known (None: no such member).
             let mut all_missing = false;
             let ub: Option<f64> = match (&c.mentee, &c.nodes) {
-                (SideData::Single(me), NodeData::Single { nonzero }) => {
+                (SideData::Single(me), NodeData::Single { .. }) => {
                     let a = me[i];
                     if a == 0 {
                         all_missing = true;
                         None
                     } else {
-                        match nonzero[node] {
+                        match rec[o] as u32 {
                             0 => None,
                             x if x == a => Some(0.0),
                             _ => Some(1.0),
                         }
                     }
                 }
-                (
-                    SideData::Sets { bits, len, .. },
-                    NodeData::Sets {
-                        words,
-                        union,
-                        min_len,
-                    },
-                ) => {
+                (SideData::Sets { bits, len, .. }, NodeData::Sets { words, .. }) => {
                     let w = *words;
                     let la = len[i];
                     let a = &bits[i * w..(i + 1) * w];
-                    let u = &union[node * w..(node + 1) * w];
+                    let u = &rec[o..o + w];
+                    let min_len = rec[o + w] as u32;
                     match c.kind {
                         CriterionKind::Complement => known.then(|| {
                             let extra: u32 =
@@ -514,21 +930,21 @@ impl CandidateIndex {
                                     if cu == 0 {
                                         0.0
                                     } else {
-                                        (f64::from(cu) / f64::from(la.max(min_len[node]))).min(1.0)
+                                        (f64::from(cu) / f64::from(la.max(min_len))).min(1.0)
                                     }
                                 }
                             }
                         }),
                     }
                 }
-                (SideData::Numbers(me), NodeData::Numbers { min, max }) => {
+                (SideData::Numbers(me), NodeData::Numbers { .. }) => {
                     let a = me[i];
                     if a.is_nan() {
                         all_missing = true;
                         None
                     } else {
                         known.then(|| {
-                            let (lo, hi) = (min[node], max[node]);
+                            let (lo, hi) = (f64::from_bits(rec[o]), f64::from_bits(rec[o + 1]));
                             let gap = |b: f64| (a - b) / c.scale;
                             let clamp = |x: f64| x.clamp(0.0, 1.0);
                             match c.prefer {
@@ -585,7 +1001,7 @@ impl CandidateIndex {
         scratch: &mut Scratch,
         stats: &mut SearchStats,
     ) -> (Vec<(u32, f64)>, f64) {
-        self.search(problem, i, k, None, &[], scratch, stats)
+        self.search(problem, i, k, None, &[], TIE_BUDGET, scratch, stats)
     }
 
     /// Mentor prices `v` summarised per node, for [`CandidateIndex::query_priced`].
@@ -622,7 +1038,7 @@ impl CandidateIndex {
         scratch: &mut Scratch,
         stats: &mut SearchStats,
     ) -> (Vec<(u32, f64)>, f64) {
-        self.search(problem, i, k, Some(prices), exclude, scratch, stats)
+        self.search(problem, i, k, Some(prices), exclude, 0, scratch, stats)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -633,10 +1049,10 @@ impl CandidateIndex {
         k: usize,
         prices: Option<&Prices>,
         exclude: &[u32],
+        ties: u64,
         scratch: &mut Scratch,
         stats: &mut SearchStats,
     ) -> (Vec<(u32, f64)>, f64) {
-        let nb = self.n_blocks();
         let heap = &mut scratch.heap;
         heap.clear();
         // (mentor, score, key); key = score - price.
@@ -644,45 +1060,85 @@ impl CandidateIndex {
         if k == 0 {
             return (Vec::new(), f64::NEG_INFINITY);
         }
-        let node_bound = |node: usize| -> Option<f64> {
-            let b = self.bound(i, node)?;
-            Some(match prices {
-                Some(p) => b - p.node_min[node],
-                None => b,
-            })
+        let fast = self.compile_query(i, &mut scratch.query);
+        let query = &scratch.query;
+        let buf = &mut scratch.buf;
+        // Bounds of the consecutive nodes `r` (minus the smallest price in each), `-inf` for
+        // nodes ruled out.
+        let evals = std::cell::Cell::new(0u64);
+        let node_bounds = |r: std::ops::Range<usize>, buf: &mut Vec<f64>| {
+            evals.set(evals.get() + r.len() as u64);
+            self.bounds(i, query, fast, r.clone(), buf);
+            if let Some(p) = prices {
+                for (o, node) in buf.iter_mut().zip(r) {
+                    *o -= p.node_min[node];
+                }
+            }
         };
-        for r in self.roots.clone() {
-            let r = r as usize;
-            stats.bounds += 1;
-            if let Some(b) = node_bound(r) {
-                heap.push((ord_bits(b), tie(i, r), r as u32));
+        // Among equal bounds, a per-mentee pseudo-random order.
+        let prio = |node: usize| tie(i, node);
+        node_bounds(0..self.roots.len(), buf);
+        for (r, &b) in buf.iter().enumerate() {
+            if b > f64::NEG_INFINITY {
+                heap.push((ord_bits(b), prio(r), r as u32));
             }
         }
         // Whether any allowed pair may have been left out.
         let mut cut = false;
+        let mut pairs = 0u64;
+        // Once the list is full, nodes whose bound equals the k-th score are still explored
+        // (so that equal scores are drawn pseudo-randomly per mentee from all over, which spreads
+        // demand over mentors), until `ties` more bounds were evaluated.
+        let mut tie_budget = u64::MAX;
         while let Some((bits, _, node)) = heap.pop() {
             let b = from_ord_bits(bits);
-            if list.len() == k && b <= list[k - 1].2 {
+            if list.len() == k
+                && (b < list[k - 1].2 || (b == list[k - 1].2 && evals.get() > tie_budget))
+            {
                 cut = true;
                 break;
             }
             let node = node as usize;
-            if node >= nb {
-                let (c0, c1) = self.children[node - nb];
-                for blk in c0 as usize..c1 as usize {
-                    stats.bounds += 1;
-                    if let Some(b) = node_bound(blk) {
-                        heap.push((ord_bits(b), tie(i, blk), blk as u32));
+            let (c0, c1) = self.children[node];
+            if c1 > c0 {
+                node_bounds(c0 as usize..c1 as usize, buf);
+                for (x, &b) in buf.iter().enumerate() {
+                    if b == f64::NEG_INFINITY {
+                        continue;
+                    }
+                    if list.len() == k
+                        && (b < list[k - 1].2 || (b == list[k - 1].2 && evals.get() > tie_budget))
+                    {
+                        // Never popped before the search stops.
+                        cut = true;
+                    } else {
+                        let child = c0 as usize + x;
+                        heap.push((ord_bits(b), prio(child), child as u32));
                     }
                 }
                 continue;
             }
-            let range = self.block_start[node] as usize..self.block_start[node + 1] as usize;
-            for &j in &self.order[range] {
-                if !exclude.is_empty() && exclude.binary_search(&j).is_ok() {
+            let range = self.span[node].0 as usize..self.span[node].1 as usize;
+            // The mentors' own records: a bound on each score (exact for most criteria), read
+            // in memory order; the exact score only for those that may enter the list.
+            node_bounds(
+                self.mentor_base + range.start..self.mentor_base + range.end,
+                buf,
+            );
+            for (pos, &b) in range.zip(buf.iter()) {
+                let j = self.order[pos];
+                if b == f64::NEG_INFINITY
+                    || (!exclude.is_empty() && exclude.binary_search(&j).is_ok())
+                {
                     continue;
                 }
-                stats.pairs_scored += 1;
+                if list.len() == k
+                    && (b < list[k - 1].2 || (b == list[k - 1].2 && evals.get() > tie_budget))
+                {
+                    cut = true;
+                    continue;
+                }
+                pairs += 1;
                 let (s, ok) = problem.pair(i, j as usize);
                 if !ok {
                     continue;
@@ -691,23 +1147,39 @@ impl CandidateIndex {
                     Some(p) => s - p.v[j as usize],
                     None => s,
                 };
-                if list.len() == k && key <= list[k - 1].2 {
+                let t = tie(i, j as usize);
+                if list.len() == k
+                    && (key < list[k - 1].2
+                        || (key == list[k - 1].2 && t >= tie(i, list[k - 1].0 as usize)))
+                {
                     cut = true;
                     continue;
                 }
-                let pos = list.partition_point(|x| x.2 >= key);
+                let pos =
+                    list.partition_point(|x| x.2 > key || (x.2 == key && tie(i, x.0 as usize) < t));
                 list.insert(pos, (j, s, key));
                 if list.len() > k {
                     list.truncate(k);
                     cut = true;
                 }
+                if list.len() == k && tie_budget == u64::MAX {
+                    tie_budget = evals.get() + ties;
+                }
             }
         }
+        stats.pairs_scored += pairs;
+        stats.bounds += evals.get();
         let outside = if cut {
             list[k - 1].2
         } else {
             f64::NEG_INFINITY
         };
+        // Equal scores in a per-mentee pseudo-random order: the search found them subtree by
+        // subtree, and similar mentees would otherwise all try the same similar mentors first.
+        list.sort_by(|a, b| {
+            b.2.total_cmp(&a.2)
+                .then(tie(i, a.0 as usize).cmp(&tie(i, b.0 as usize)))
+        });
         (list.into_iter().map(|(j, s, _)| (j, s)).collect(), outside)
     }
 }
