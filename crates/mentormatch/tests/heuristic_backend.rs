@@ -196,6 +196,28 @@ fn quotas_and_spreads_are_repaired_or_reported() {
         "{:?}",
         r.notes
     );
+    assert_notes_match_goal_table(&r);
+
+    // A quota no matching can reach is reported, in the notes and the goal table alike.
+    let mut problem_cfg = problem.config().clone();
+    problem_cfg.quota[0].min = Some(1000);
+    let problem = Problem::new(problem.cohort().clone(), problem_cfg, vec![]).unwrap();
+    let r = mentormatch::solve(&problem).unwrap();
+    assert!(r.goals.iter().any(|g| !g.satisfied), "{:?}", r.goals);
+    assert_notes_match_goal_table(&r);
+}
+
+/// Notes and the result's goal table agree: a note exactly for each goal not satisfied.
+fn assert_notes_match_goal_table(r: &mentormatch::MatchResult) {
+    assert_eq!(r.goals.len(), 2);
+    for g in &r.goals {
+        let id = g.constraint.split(" (").next().unwrap();
+        let noted = r
+            .notes
+            .iter()
+            .any(|n| n.starts_with(&format!("goal not met: {id} (")));
+        assert_eq!(noted, !g.satisfied, "{g:?} {:?}", r.notes);
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! Cohort-level goals (quotas and spreads) for the heuristic: a minimal evaluation of its own
-//! (the ILP backend's `goals` module was not on main when this was written), a greedy repair by
-//! moves to free candidate places, and notes for the goals still not met.
+//! Cohort-level goals (quotas and spreads) for the heuristic: a greedy repair by moves to free
+//! candidate places, guided by a total-violation measure it updates incrementally per move, and
+//! notes for the goals still not met. Whether a goal is met is judged by the shared evaluation in
+//! `crate::goals` (the same as every backend's goal table), not by the repair's measure.
 //!
 //! Repair only moves mentees between mentors, so it can fix goals on the mentor side; goals on
 //! the mentee side depend on which mentees are matched and are reported, not repaired.
@@ -30,7 +31,6 @@ enum Kind {
 
 #[derive(Debug, Clone)]
 struct Goal {
-    label: String,
     side: Side,
     kind: Kind,
 }
@@ -65,20 +65,13 @@ impl Goals {
             }
         };
         let mut goals = Vec::new();
-        for (k, q) in cfg.quota.iter().enumerate() {
+        for q in &cfg.quota {
             let wanted: Vec<String> = q.values.iter().map(|v| norm(v)).collect();
             let member = side_values(q.side, &q.field)
                 .iter()
                 .map(|vs| vs.iter().any(|v| wanted.contains(v)))
                 .collect();
             goals.push(Goal {
-                label: format!(
-                    "quota {} ({} {} in {})",
-                    k + 1,
-                    q.side.as_str(),
-                    q.field,
-                    q.values.join("/")
-                ),
                 side: q.side,
                 kind: Kind::Quota {
                     member,
@@ -89,7 +82,7 @@ impl Goals {
                 },
             });
         }
-        for (k, s) in cfg.spread.iter().enumerate() {
+        for s in &cfg.spread {
             let mut ids: HashMap<String, u32> = HashMap::new();
             let mut names = vec![String::new()];
             let value = side_values(s.side, &s.field)
@@ -107,7 +100,6 @@ impl Goals {
                 })
                 .collect();
             goals.push(Goal {
-                label: format!("spread {} ({} {})", k + 1, s.side.as_str(), s.field),
                 side: s.side,
                 kind: Kind::Spread {
                     value,
@@ -318,27 +310,15 @@ impl Goals {
             pairs[k].1 = c;
         }
     }
+}
 
-    /// One note per goal not met.
-    pub fn report(&self, _problem: &Problem, assignment: &[Option<usize>]) -> Vec<String> {
-        let pairs = Self::pairs(assignment);
-        self.goals
-            .iter()
-            .filter_map(|g| {
-                let v = Self::violation(g, &pairs);
-                (v > 1e-9).then(|| match &g.kind {
-                    Kind::Spread { names, .. } => {
-                        let _ = names;
-                        format!(
-                            "goal not met: {} is exceeded by {v} pair(s) in total",
-                            g.label
-                        )
-                    }
-                    Kind::Quota { .. } => {
-                        format!("goal not met: {} is violated by {v:.2} pair(s)", g.label)
-                    }
-                })
-            })
-            .collect()
-    }
+/// One note per goal bound not met, judged by the shared evaluation (`crate::goals`) so the
+/// notes agree with the goal table every result carries.
+pub fn unmet_notes(problem: &Problem, assignment: &[Option<usize>]) -> Vec<String> {
+    crate::goals::Goals::of(problem)
+        .evaluate(assignment)
+        .into_iter()
+        .filter(|g| !g.satisfied)
+        .map(|g| format!("goal not met: {} (reached {})", g.name_with_bound, g.value))
+        .collect()
 }

@@ -535,7 +535,7 @@ impl Backend for HeuristicBackend {
         if problem.config().has_cohort_constraints() {
             let g = goals::Goals::new(problem);
             g.repair(&prep, &mut best.assign, 10.0);
-            notes.extend(g.report(problem, &prep.assignment(&best.assign)));
+            notes.extend(goals::unmet_notes(problem, &prep.assignment(&best.assign)));
             best.objective = prep.objective(&best.assign);
         }
 
