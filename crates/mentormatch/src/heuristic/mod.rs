@@ -446,18 +446,7 @@ impl Backend for HeuristicBackend {
             }
             rounds += 1;
             let before = prep.cands.len();
-            let row_best: Vec<f64> = prep
-                .free
-                .iter()
-                .map(|&i| {
-                    let (js, ss) = prep.cands.row(i);
-                    js.iter()
-                        .zip(ss)
-                        .filter(|(&j, _)| prep.remaining[j as usize] > 0)
-                        .map(|(&j, &s)| s - a.prices[j as usize])
-                        .fold(0.0f64, f64::max)
-                })
-                .collect();
+            let row_best = prep.best_reduced(&a.prices);
             let u = prep.price(problem, &a.prices, 5, true, p);
             let violated = prep
                 .free

@@ -239,6 +239,22 @@ impl Prepared {
         total + 1e-9 * (1.0 + total.abs())
     }
 
+    /// Per free mentee, the best reduced score `s - prices[j]` over its candidates with a place
+    /// left (at least 0): what a pair from outside the lists must beat to be worth adding.
+    pub fn best_reduced(&self, prices: &[f64]) -> Vec<f64> {
+        self.free
+            .iter()
+            .map(|&i| {
+                let (js, ss) = self.cands.row(i);
+                js.iter()
+                    .zip(ss)
+                    .filter(|(&j, _)| self.remaining[j as usize] > 0)
+                    .map(|(&j, &s)| s - prices[j as usize])
+                    .fold(0.0f64, f64::max)
+            })
+            .collect()
+    }
+
     /// The full assignment (pins plus `assign`, the unmatched column mapped to `None`).
     pub fn assignment(&self, assign: &Assign) -> Vec<Option<usize>> {
         let m = self.remaining.len();
@@ -351,18 +367,7 @@ impl Backend for SparseExactBackend {
             let v = res.mentor_dual.clone();
             let before = prep.cands.len();
             rounds += 1;
-            let row_best: Vec<f64> = prep
-                .free
-                .iter()
-                .map(|&i| {
-                    let (js, ss) = prep.cands.row(i);
-                    js.iter()
-                        .zip(ss)
-                        .filter(|(&j, _)| prep.remaining[j as usize] > 0)
-                        .map(|(&j, &s)| s - v[j as usize])
-                        .fold(0.0f64, f64::max)
-                })
-                .collect();
+            let row_best = prep.best_reduced(&v);
             let u = prep.price(problem, &v, 5, rounds < max_rounds, p);
             let violated = prep
                 .free
