@@ -4,20 +4,7 @@
 use std::path::Path;
 
 use mentormatch::model::LIST_SEPARATOR;
-use mentormatch::{synthetic_cohort, Field, FieldValue, Participant};
-
-/// The standard columns one side's file has (mentors: no `needs`; mentees: no `offers`, `capacity`).
-fn columns(mentor: bool) -> Vec<&'static str> {
-    let other_side: &[&str] = if mentor {
-        &["needs"]
-    } else {
-        &["offers", "capacity"]
-    };
-    Field::STANDARD
-        .into_iter()
-        .filter(|f| !other_side.contains(f))
-        .collect()
-}
+use mentormatch::{synthetic_cohort, Field, FieldValue, Participant, Side};
 
 fn cell(p: &dyn Participant, field: &Field) -> String {
     match p.value(field) {
@@ -29,8 +16,13 @@ fn cell(p: &dyn Participant, field: &Field) -> String {
 
 /// Writes one side's file; `capacity[k]` fills the `capacity` column (mentors only: it is a
 /// number on the mentor, not a field value).
-fn write_side(path: &Path, people: &[&dyn Participant], capacity: &[u32]) -> Result<(), String> {
-    let names = columns(!capacity.is_empty());
+fn write_side(
+    path: &Path,
+    side: Side,
+    people: &[&dyn Participant],
+    capacity: &[u32],
+) -> Result<(), String> {
+    let names: Vec<&str> = Field::standard_for(side).collect();
     let fields: Vec<Field> = names.iter().map(|n| Field::parse(n)).collect();
     let mut w = csv::Writer::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
     w.write_record(&names).map_err(|e| e.to_string())?;
@@ -60,6 +52,6 @@ pub fn write_cohort_csv(
     let mentors: Vec<&dyn Participant> = cohort.mentors.iter().map(|m| m as _).collect();
     let mentees: Vec<&dyn Participant> = cohort.mentees.iter().map(|e| e as _).collect();
     let capacity: Vec<u32> = cohort.mentors.iter().map(|m| m.capacity).collect();
-    write_side(&dir.join("mentors.csv"), &mentors, &capacity)?;
-    write_side(&dir.join("mentees.csv"), &mentees, &[])
+    write_side(&dir.join("mentors.csv"), Side::Mentor, &mentors, &capacity)?;
+    write_side(&dir.join("mentees.csv"), Side::Mentee, &mentees, &[])
 }

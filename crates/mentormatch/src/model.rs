@@ -159,6 +159,18 @@ pub enum FieldValue<'a> {
 }
 
 impl Field {
+    /// The standard columns of one side's file, in table order: mentors have `offers` and
+    /// `capacity`, mentees have `needs`.
+    pub fn standard_for(side: Side) -> impl Iterator<Item = &'static str> {
+        let other_side: &[&str] = match side {
+            Side::Mentor => &["needs"],
+            Side::Mentee => &["offers", "capacity"],
+        };
+        Self::STANDARD
+            .into_iter()
+            .filter(move |f| !other_side.contains(f))
+    }
+
     /// Parses a field name; anything that is not a standard field is a custom column.
     pub fn parse(name: &str) -> Field {
         match name.trim() {

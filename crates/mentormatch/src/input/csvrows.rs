@@ -152,6 +152,19 @@ impl<R: Read> Iterator for CsvRows<R> {
     }
 }
 
+/// Rejects a row with fewer cells than the header, or more that are not empty (a comma
+/// outside quotes); `hint` says how to fix it for this kind of file.
+pub(crate) fn check_width(loc: &Location, cells: &[String], n: usize, hint: &str) -> Result<()> {
+    if cells.len() < n || cells[n..].iter().any(|c| !c.trim().is_empty()) {
+        return Err(Error::input(
+            loc.clone(),
+            format!("this row has {} cells, the header has {n}", cells.len()),
+            hint,
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn io_error(source: &str, e: io::Error) -> Error {
     Error::Io {
         path: source.to_string(),

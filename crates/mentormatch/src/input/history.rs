@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::config::PairRef;
 use crate::error::{Error, Location, Result};
 
-use super::csvrows::{empty_file, header_hint, open, CsvRows, RawRow};
+use super::csvrows::{check_width, empty_file, header_hint, open, CsvRows, RawRow};
 use super::table::{header_list, norm, wrong_separator};
 
 /// Reads earlier rounds' pairs from a CSV file with the header `mentee_id,mentor_id`.
@@ -103,13 +103,12 @@ where
             continue;
         }
         let loc = Location::source(source).row(row);
-        if cells.len() < n || cells[n..].iter().any(|c| !c.trim().is_empty()) {
-            return Err(Error::input(
-                loc,
-                format!("this row has {} cells, the header has {n}", cells.len()),
-                "a cell that contains a comma must be in double quotes",
-            ));
-        }
+        check_width(
+            &loc,
+            &cells,
+            n,
+            "a cell that contains a comma must be in double quotes",
+        )?;
         let id = |col: usize, side: &str| -> Result<String> {
             let v = cells[col].trim();
             if v.is_empty() {

@@ -9,7 +9,7 @@ use crate::config::{ColumnEntry, Columns};
 use crate::error::{Error, Location, Result};
 use crate::model::{split_list, Field, Profile, Side};
 
-use super::csvrows::RawRow;
+use super::csvrows::{check_width, RawRow};
 
 /// One participant as read from a row, before it becomes a [`crate::Mentor`] or [`crate::Mentee`].
 #[derive(Debug)]
@@ -30,33 +30,6 @@ enum Target {
     Extra(String),
     /// A column with an empty header: must hold no values.
     Unnamed,
-}
-
-/// The standard fields a side's file may have, in table order.
-fn side_fields(side: Side) -> &'static [&'static str] {
-    match side {
-        Side::Mentor => &[
-            "id",
-            "name",
-            "department",
-            "location",
-            "background",
-            "cultural_competence",
-            "interests",
-            "offers",
-            "capacity",
-        ],
-        Side::Mentee => &[
-            "id",
-            "name",
-            "department",
-            "location",
-            "background",
-            "cultural_competence",
-            "interests",
-            "needs",
-        ],
-    }
 }
 
 fn side_table(side: Side) -> &'static str {
@@ -101,7 +74,7 @@ fn custom_mappings(columns: &Columns, side: Side) -> BTreeMap<String, String> {
     }
     if let Some(ColumnEntry::PerFile(m)) = columns.common.get(side_table(side)) {
         for (k, h) in m {
-            if !side_fields(side).contains(&k.as_str()) {
+            if !Field::standard_for(side).any(|f| f == k) {
                 out.insert(k.clone(), h.clone());
             }
         }
@@ -180,7 +153,7 @@ fn resolve(
     }
 
     let mut targets: Vec<Option<Target>> = vec![None; headers.len()];
-    for &name in side_fields(side) {
+    for name in Field::standard_for(side) {
         let expected = columns.header_for(side, name);
         let mapped = is_mapped(columns, side, name);
         match by_norm.get(&norm(expected)) {
@@ -359,13 +332,7 @@ where
             continue;
         }
         let loc = Location::source(source).row(row);
-        if cells.len() < n || cells[n..].iter().any(|c| !c.trim().is_empty()) {
-            return Err(Error::input(
-                loc,
-                format!("this row has {} cells, the header has {n}", cells.len()),
-                "a cell that contains a comma must be in double quotes, e.g. \"Oslo, Norway\"; values of a list are separated by ';'",
-            ));
-        }
+        check_width(&loc, &cells, n, "a cell that contains a comma must be in double quotes, e.g. \"Oslo, Norway\"; values of a list are separated by ';'")?;
         let mut p = Parsed {
             profile: Profile::default(),
             list: BTreeSet::new(),
