@@ -30,6 +30,8 @@
 //!
 //! All buffers are allocated once up front; the augmentation loops do not allocate.
 
+mod tight;
+
 use super::{LapError, LapSolution};
 
 const NONE: usize = usize::MAX;
@@ -45,9 +47,9 @@ const ARR_SCANS_PER_ROW: usize = 16;
 const ARR_SCANS_PER_ROW_SQUARE: usize = 4;
 
 /// Solves a problem (see module docs). Unless `validated`, the input is checked for NaN and
-/// `-inf` here ([`LapError::InvalidEntry`], first in row-major order): for rectangular matrices
-/// during the first ARR pass, which reads every row anyway (saving a pass over memory), else by
-/// a separate pass. Never inlined, so that profilers can attribute (and `callgrind
+/// `-inf` here ([`LapError::InvalidEntry`], first in row-major order) during the first pass that
+/// reads every entry anyway, saving a pass over memory: the column minima of square matrices,
+/// the first ARR pass of rectangular ones. Never inlined, so that profilers can attribute (and `callgrind
 /// --toggle-collect` can isolate) the solver's cost.
 #[inline(never)]
 pub(super) fn solve(
@@ -56,17 +58,38 @@ pub(super) fn solve(
     ncols: usize,
     validated: bool,
 ) -> Result<LapSolution, LapError> {
-    let square = nrows == ncols;
-    if !validated && (square || nrows == 0) {
-        check_entries(costs, ncols)?;
-    }
-    let per_row = if nrows == ncols {
+    let column_reduction = nrows == ncols && !ties_common(costs, nrows, ncols);
+    let per_row = if column_reduction {
         ARR_SCANS_PER_ROW_SQUARE
     } else {
         ARR_SCANS_PER_ROW
     };
     let budget = per_row.saturating_mul(nrows).saturating_add(16);
-    solve_with_budget(costs, nrows, ncols, budget, square, validated || square)
+    solve_with_budget(costs, nrows, ncols, budget, column_reduction, validated)
+}
+
+/// Rows probed by [`ties_common`].
+const TIE_PROBES: usize = 8;
+
+/// Whether the lowest entry of a row is usually tied (at least half of [`TIE_PROBES`] rows spread
+/// over the matrix): integer costs in a small range, scores with few distinct values. There the
+/// column reduction start does not pay: each column's minimum sits in many rows, its lowest such
+/// row is nearly always one of the first few, so few rows get a column (about 350 of 2,000 on
+/// integers 0..100) while its pass over the whole matrix costs as much as augmenting row
+/// reduction from `v = 0`, which settles most rows on a free tied column in one pass. Measured
+/// on integers 0..100 (`benches/TUNING.md`, step 10): 0.84x the instructions and 0.72x the time
+/// without it; on uniform floats column reduction is 1.8x cheaper, so it stays there.
+fn ties_common(costs: &[f64], nrows: usize, ncols: usize) -> bool {
+    let zero = vec![0.0; ncols];
+    let probes = TIE_PROBES.min(nrows);
+    let tied = (0..probes)
+        .map(|k| k * nrows / probes)
+        .filter(|&i| {
+            let (m1, _, m2) = two_lowest(&costs[i * ncols..(i + 1) * ncols], &zero);
+            m1 == m2 && m1.is_finite()
+        })
+        .count();
+    probes > 0 && 2 * tied >= probes
 }
 
 /// [`LapError::InvalidEntry`] for the first NaN or `-inf`, if any.
@@ -104,7 +127,7 @@ fn solve_with_budget(
 
     let square = column_reduction && nrows == ncols;
     let mut free: Vec<usize> = if square {
-        column_reduction_transfer(costs, ncols, &mut v, &mut col4row, &mut row4col)?
+        column_reduction_transfer(costs, ncols, &mut v, &mut col4row, &mut row4col, !validated)?
     } else {
         (0..nrows).collect()
     };
@@ -116,8 +139,15 @@ fn solve_with_budget(
         &mut row4col,
         &mut free,
         arr_budget,
-        !validated,
+        !validated && !square,
     )?;
+
+    if !square {
+        // Ties are common (else the column reduction start was taken) or the matrix is
+        // rectangular: on uniform square matrices the tight phase finds few paths (2 of 30
+        // rows at n = 2,000) for its scans.
+        tight::augment_tight(costs, ncols, &v, &mut col4row, &mut row4col, &mut free);
+    }
 
     let mut sp = ShortestPaths {
         costs,
@@ -270,6 +300,10 @@ fn max(a: f64, b: f64) -> f64 {
 
 /// The lowest column `j > after` (any `j` when `after == NONE`) with `row[j] - v[j] == value`
 /// and, if `free_only`, no row assigned to it.
+///
+/// Chunks of `LANES` columns are tested with a branch-free count of equal entries (SIMD
+/// compares) and only a chunk with a hit is looked at one column at a time: on tie-heavy
+/// matrices this runs over most of a row for many rows.
 fn find_value(
     row: &[f64],
     v: &[f64],
@@ -278,10 +312,20 @@ fn find_value(
     after: usize,
     free_only: bool,
 ) -> usize {
-    let start = after.wrapping_add(1);
-    (start..row.len())
-        .find(|&j| row[j] - v[j] == value && (!free_only || row4col[j] == NONE))
-        .unwrap_or(NONE)
+    let start = after.wrapping_add(1).min(row.len());
+    let wanted = |j: usize| row[j] - v[j] == value && (!free_only || row4col[j] == NONE);
+    let rc = row[start..].chunks_exact(LANES);
+    let tail = start + (row.len() - start) / LANES * LANES;
+    for (k, (r, w)) in rc.zip(v[start..].chunks_exact(LANES)).enumerate() {
+        let hits: u32 = (0..LANES).map(|l| u32::from(r[l] - w[l] == value)).sum();
+        if hits > 0 {
+            let base = start + k * LANES;
+            if let Some(j) = (base..base + LANES).find(|&j| wanted(j)) {
+                return j;
+            }
+        }
+    }
+    (tail..row.len()).find(|&j| wanted(j)).unwrap_or(NONE)
 }
 
 /// Square matrices only (every column gets a row): Jonker-Volgenant column reduction and
@@ -290,19 +334,26 @@ fn find_value(
 /// once lowers its column's `v` by the gap to its second lowest reduced cost, so the column is
 /// less attractive to other rows. Every assigned row keeps a column minimising `c - v` (the
 /// invariant the later phases need). Returns the rows left free, ascending.
+///
+/// With `check`, the column minima pass also validates the input (as [`two_lowest_checked`]:
+/// lane sums turn NaN on a NaN entry, a `-inf` entry becomes a column minimum), and only on an
+/// alarm does [`check_entries`] look for the first bad entry: one pass over memory, not two.
 fn column_reduction_transfer(
     costs: &[f64],
     n: usize,
     v: &mut [f64],
     col4row: &mut [usize],
     row4col: &mut [usize],
+    check: bool,
 ) -> Result<Vec<usize>, LapError> {
-    // Column minima: a plain elementwise SIMD `min` over the rows.
-    v.fill(INF);
-    for row in costs.chunks_exact(n) {
-        for (vj, &c) in v.iter_mut().zip(row) {
-            *vj = min(c, *vj);
-        }
+    let alarm = if check {
+        column_minima::<true>(costs, n, v)
+    } else {
+        column_minima::<false>(costs, n, v)
+    };
+    if alarm {
+        // Possibly false (a sum overflowing to -inf meeting a +inf entry): look closer.
+        check_entries(costs, n)?;
     }
     // The lowest row holding each column's minimum. Tracking it in the pass above makes LLVM
     // emit a branch per entry; instead, test each block of each row for any entry equal to its
@@ -365,6 +416,34 @@ fn column_reduction_transfer(
         }
     }
     Ok(free)
+}
+
+/// `v[j]` = the minimum of column `j`: an elementwise SIMD `min` over the rows (`c` first: a
+/// NaN entry leaves `v` unchanged). With `CHECK`, whether the input may hold a NaN (a lane sum
+/// turned NaN) or `-inf` (a column minimum).
+fn column_minima<const CHECK: bool>(costs: &[f64], n: usize, v: &mut [f64]) -> bool {
+    v.fill(INF);
+    let mut sum = [0.0_f64; LANES];
+    let mut tsum = 0.0;
+    for row in costs.chunks_exact(n) {
+        let rc = row.chunks_exact(LANES);
+        let rt = rc.remainder();
+        let mut vc = v.chunks_exact_mut(LANES);
+        for (r, w) in rc.zip(vc.by_ref()) {
+            let m: [f64; LANES] = std::array::from_fn(|l| min(r[l], w[l]));
+            w.copy_from_slice(&m);
+            if CHECK {
+                sum = std::array::from_fn(|l| sum[l] + r[l]);
+            }
+        }
+        for (w, &c) in vc.into_remainder().iter_mut().zip(rt) {
+            *w = min(c, *w);
+            if CHECK {
+                tsum += c;
+            }
+        }
+    }
+    CHECK && (tsum.is_nan() || sum.iter().any(|x| x.is_nan()) || v.contains(&-INF))
 }
 
 /// Augmenting row reduction. On return `free` lists the rows still unassigned, in a
@@ -684,11 +763,11 @@ fn relax<const INIT: bool, const FREE: bool>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// xorshift64: a tiny deterministic generator for test matrices.
-    fn gen(seed: u64, n: usize, p_inf: f64, levels: u64) -> Vec<f64> {
+    pub(super) fn gen(seed: u64, n: usize, p_inf: f64, levels: u64) -> Vec<f64> {
         let mut s = seed | 1;
         (0..n)
             .map(|_| {
@@ -773,11 +852,12 @@ mod tests {
         for seed in 1..600_u64 {
             let nrows = 1 + (seed % 9) as usize;
             let ncols = nrows + [0, 1, 3, 40][(seed % 4) as usize];
+            // Integer levels too: square ones then skip the column reduction start (ties).
             let mut c = gen(
                 seed,
                 nrows * ncols,
                 [0.0, 0.2, 0.97][(seed % 3) as usize],
-                0,
+                [0, 0, 0, 0, 3][(seed % 5) as usize],
             );
             let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
             for _ in 0..(seed % 4) {
@@ -822,6 +902,45 @@ mod tests {
                 assert_eq!(Some(j1), h.iter().position(|&x| x == m1), "seed {seed}");
             }
         }
+    }
+
+    /// The chunked `find_value` against a plain scan: lengths around the lane count, every
+    /// start, ties, taken columns.
+    #[test]
+    fn find_value_matches_a_plain_scan() {
+        for seed in 1..200_u64 {
+            let n = [1, 7, 8, 9, 16, 17, 40][(seed % 7) as usize];
+            let row = gen(seed, n, 0.1, 3);
+            let v = gen(seed + 7, n, 0.0, 2);
+            let row4col: Vec<usize> = gen(seed + 13, n, 0.0, 2)
+                .iter()
+                .map(|&x| if x == 0.0 { NONE } else { 0 })
+                .collect();
+            for value in [0.0, 1.0, 2.0, -1.0, INF] {
+                for after in std::iter::once(NONE).chain(0..n) {
+                    for free_only in [false, true] {
+                        let want = (after.wrapping_add(1)..n)
+                            .find(|&j| row[j] - v[j] == value && (!free_only || row4col[j] == NONE))
+                            .unwrap_or(NONE);
+                        let got = find_value(&row, &v, &row4col, value, after, free_only);
+                        assert_eq!(got, want, "seed {seed} value {value} after {after}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The probe that picks the start: integer costs in a small range are tie-heavy, distinct
+    /// floats are not, and a matrix with a forbidden row still decides by its other rows.
+    #[test]
+    fn ties_common_tells_integers_from_floats() {
+        let n = 64;
+        assert!(ties_common(&gen(3, n * n, 0.0, 5), n, n));
+        assert!(!ties_common(&gen(3, n * n, 0.0, 0), n, n));
+        let mut c = gen(4, n * n, 0.1, 4);
+        c[..n].fill(INF);
+        assert!(ties_common(&c, n, n));
+        assert!(!ties_common(&[], 0, 0));
     }
 
     /// Every budget (none, tiny, exhausted mid-pass, default) gives the same optimum, certified.
