@@ -12,15 +12,19 @@
 //! maximum at the end to keep the documented `v <= 0`.
 //!
 //! Phases:
-//! 0. Square only: JV *column reduction* (`v` = column minima, each column offered to its
-//!    minimum row) and *reduction transfer* (a row assigned once lowers its column's `v` by its
-//!    second lowest reduced cost).
+//! 0. Square matrices whose row minima are seldom tied ([`ties_common`]): JV *column
+//!    reduction* (`v` = column minima, each column offered to its minimum row) and *reduction
+//!    transfer* (a row assigned once lowers its column's `v` by its second lowest reduced cost).
 //! 1. *Augmenting row reduction* (JV 1987, run twice over the free rows, with a work budget):
 //!    a free row takes the column with the lowest reduced cost `c - v`, lowering that column's
 //!    `v` by the gap to its second lowest, which evicts the previous holder (auction-like); on a
 //!    tie it prefers a free column at the same reduced cost. It assigns most rows of a random
 //!    dense matrix in `O(ncols)` each.
-//! 2. *Shortest augmenting paths* for the rows still free: Dijkstra over reduced costs, over the
+//! 2. Unless phase 0 ran: *tight augmenting paths* ([`tight`]): alternating paths of zero
+//!    reduced cost edges to free columns, by depth-first search over tight-column lists built
+//!    once per row. On tie-heavy matrices this assigns nearly every row left free, which
+//!    Dijkstra would reach only at distance 0 after a full pass over the columns per row.
+//! 3. *Shortest augmenting paths* for the rows still free: Dijkstra over reduced costs, over the
 //!    columns in their natural order: one fused pass per scanned row relaxes every column and
 //!    finds the new minimum and the nearest free column (see [`ShortestPaths`]).
 //!
@@ -28,7 +32,8 @@
 //! independent lanes written so that LLVM vectorises them at the x86-64 baseline (SSE2) without
 //! `unsafe` or `target-cpu`; `benches/TUNING.md` records what each step bought.
 //!
-//! All buffers are allocated once up front; the augmentation loops do not allocate.
+//! The Dijkstra buffers are allocated once up front and its loop does not allocate; the tight
+//! phase grows one pool holding every row's list.
 
 mod tight;
 
