@@ -82,12 +82,9 @@ def test_input_inf():
         lsa(eye)
 
 
-@pytest.mark.xfail(
-    reason="tie-breaking: the core's dense solver (branch lap) returns another optimal assignment "
-    "of a constant matrix; scipy's test (gh-11602) expects the identity",
-    strict=False,
-)
 def test_constant_cost_matrix():
+    # scipy's gh-11602 expects the identity. Every row minimum is tied, so the solver starts
+    # from zero potentials and each row takes the lowest free column at its minimum.
     n = 8
     r, c = lsa(np.ones((n, n)))
     assert_array_equal(r, np.arange(n))
