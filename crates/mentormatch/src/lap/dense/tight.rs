@@ -252,7 +252,7 @@ mod tests {
             let mut col4row = vec![NONE; nrows];
             let mut row4col = vec![NONE; ncols];
             let mut free: Vec<usize> = (0..nrows).collect();
-            augmenting_row_reduction(
+            augmenting_row_reduction::<true>(
                 &c, ncols, &mut v, &mut col4row, &mut row4col, &mut free, budget, false,
             )
             .unwrap();
