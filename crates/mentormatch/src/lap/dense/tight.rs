@@ -253,7 +253,7 @@ mod tests {
             let mut row4col = vec![NONE; ncols];
             let mut free: Vec<usize> = (0..nrows).collect();
             augmenting_row_reduction::<true>(
-                &c, ncols, &mut v, &mut col4row, &mut row4col, &mut free, budget, false,
+                &c, ncols, &mut v, &mut col4row, &mut row4col, &mut free, budget, false, false,
             )
             .unwrap();
             let before: Vec<bool> = col4row.iter().map(|&j| j != NONE).collect();
