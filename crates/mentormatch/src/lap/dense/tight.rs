@@ -13,6 +13,12 @@
 //! Flipping a path of tight edges changes no potential and leaves every row on it with a column
 //! at its lowest reduced cost, which is the invariant the shortest path phase needs. The phase
 //! is only an accelerator: a row it leaves free goes to Dijkstra, so lists may be capped.
+//!
+//! Its cost is bounded by Dijkstra's for the same rows: a phase reads each list at most once
+//! (rows are visited once per phase, lookahead positions only advance), so it costs at most
+//! `nrows * MAX_TIGHT` list entries plus one pass over each row reached for the first time,
+//! less than a single Dijkstra augmentation on a matrix wider than `MAX_TIGHT`; and every phase
+//! but the last places at least one row.
 
 use super::{two_lowest, LANES, NONE};
 
