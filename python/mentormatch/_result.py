@@ -27,7 +27,7 @@ class MatchResult:
     objective : float
         Total score of all pairs.
     status : str
-        ``"optimal"``, ``"feasible"`` (see ``bound`` and ``gap``) or ``"no solution found"``.
+        ``"optimal"``, ``"feasible"`` (see ``bound`` and ``gap``) or ``"no_solution_found"``.
     bound, gap : float or None
         Upper bound on the best total, and the relative gap, when not proven optimal.
     fingerprint : str

@@ -110,10 +110,8 @@ impl Inputs {
     /// Reads the tables and compiles the problem (no Python involved: runs without the GIL).
     fn problem(self) -> mentormatch::Result<Problem> {
         let config = self.config.build()?;
+        // The config's own `history` is read by `Problem::new`; these add to it.
         let mut past: Vec<PairRef> = Vec::new();
-        if let Some(h) = &config.history {
-            past.extend(mentormatch::read_history(h)?);
-        }
         for t in self.history {
             past.extend(t.history()?);
         }
@@ -157,7 +155,7 @@ impl Run {
     fn objective(&self) -> f64 {
         self.result.objective
     }
-    /// "optimal", "feasible" or "no solution found".
+    /// "optimal", "feasible" or "no_solution_found" (as in `to_dict()`).
     #[getter]
     fn status(&self) -> &'static str {
         self.result.status.as_str()

@@ -22,13 +22,42 @@ pub enum SolveStatus {
 }
 
 impl SolveStatus {
-    /// Lower-case name for reports.
+    /// The one machine spelling, the same as serde's: `optimal`, `feasible`,
+    /// `no_solution_found` (Python's `.status` and `.to_dict()` agree on it).
     pub fn as_str(self) -> &'static str {
         match self {
             SolveStatus::Optimal => "optimal",
             SolveStatus::Feasible => "feasible",
-            SolveStatus::NoSolutionFound => "no solution found",
+            SolveStatus::NoSolutionFound => "no_solution_found",
         }
+    }
+}
+
+/// The status in words for people: `no solution found`.
+impl std::fmt::Display for SolveStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_str().replace('_', " "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SolveStatus;
+
+    #[test]
+    fn one_spelling_for_machines_words_for_people() {
+        for s in [
+            SolveStatus::Optimal,
+            SolveStatus::Feasible,
+            SolveStatus::NoSolutionFound,
+        ] {
+            let json = serde_json::to_string(&s).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+        }
+        assert_eq!(
+            SolveStatus::NoSolutionFound.to_string(),
+            "no solution found"
+        );
     }
 }
 

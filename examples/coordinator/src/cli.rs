@@ -164,7 +164,8 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
     let mentors = read_mentors(&a.mentors, &config.columns)?;
     let mentees = read_mentees(&a.mentees, &config.columns)?;
     let mut past = Vec::new();
-    for h in config.history.iter().chain(a.history.iter()) {
+    // The config's own `history` is read by `Problem::new`; `--history` adds to it.
+    if let Some(h) = &a.history {
         past.extend(read_history(h)?);
     }
     let problem = Problem::new(Cohort { mentors, mentees }, config, past)?;
@@ -201,7 +202,7 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         result.pairs.len(),
         result.unmatched_mentees.len(),
         result.objective,
-        result.status.as_str(),
+        result.status,
         result.solver
     );
     Ok(())
