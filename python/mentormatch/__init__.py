@@ -12,7 +12,8 @@ linear_sum_assignment(cost, maximize)   a drop-in for scipy.optimize.linear_sum_
 
 Exceptions
 ----------
-MentorMatchError (a ValueError) with InputError, InfeasibleError and SolverError.
+MentorMatchError (a ValueError) with InputError (MissingFileError for a file that does not
+exist, also a FileNotFoundError), InfeasibleError and SolverError.
 
 Threads: scoring and solving release the GIL and run on a thread pool of their own (size:
 ``RAYON_NUM_THREADS``, default one per core). The pool is rebuilt in a child process after
@@ -28,7 +29,13 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _tables
-from ._core import InfeasibleError, InputError, MentorMatchError, SolverError
+from ._core import (
+    InfeasibleError,
+    InputError,
+    MentorMatchError,
+    MissingFileError,
+    SolverError,
+)
 from ._result import MatchResult
 
 __version__: str = _core.__version__
@@ -40,6 +47,7 @@ __all__ = [
     "MatchResult",
     "MentorMatchError",
     "InputError",
+    "MissingFileError",
     "InfeasibleError",
     "SolverError",
     "__version__",
@@ -154,6 +162,8 @@ def match(
     ------
     InputError
         Bad table, configuration or argument; ``.source``, ``.row``, ``.field``, ``.hint``.
+        A file that does not exist raises its subclass ``MissingFileError``, which is also a
+        ``FileNotFoundError``.
     InfeasibleError
         No matching satisfies the hard rules (and ``allow_unmatched`` is off); ``.diagnosis``.
     SolverError

@@ -121,3 +121,29 @@ def test_every_solver_name_of_the_core_is_accepted():
 def test_error_is_a_value_error():
     with pytest.raises(ValueError):
         mm.match(str(FIXTURES / "bad_capacity.csv"), str(DATA / "mentees.csv"))
+
+
+def test_a_missing_file_is_a_file_not_found_error(tmp_path):
+    m = str(FIXTURES / "tiny_mentors.csv")
+    missing = str(tmp_path / "nowhere.csv")
+    with pytest.raises(FileNotFoundError) as err:
+        mm.match(m, missing)
+    e = err.value
+    assert isinstance(e, mm.MissingFileError) and isinstance(e, mm.InputError)
+    assert e.filename == missing and e.source == missing and e.errno == 2
+    assert "nowhere.csv" in str(e)
+    with pytest.raises(mm.MissingFileError):
+        mm.match(m, str(FIXTURES / "tiny_mentees.csv"), config=str(tmp_path / "no.toml"))
+
+
+def test_goals_and_success_as_an_analyst_expects():
+    m, e = str(FIXTURES / "tiny_mentors.csv"), str(FIXTURES / "tiny_mentees.csv")
+    quota = {"side": "mentor", "field": "location", "values": ["Oslo", "Bergen"], "max": 2}
+    r = mm.match(m, e, config={"quota": [quota]})
+    assert r.success and r.status in ("optimal", "feasible")
+    assert list(r.goals.columns) == ["constraint", "bound", "value", "satisfied"]
+    assert r.goals.bound.tolist() == ["max 2"] and r.goals.satisfied.all()
+    located = r.pairs.mentor_id.isin(["u1", "u2"]).sum()
+    assert r.goals.value.tolist() == [located] and located <= 2
+    assert r.status == r.to_dict()["status"]
+    assert mm.match(m, e).goals.empty
