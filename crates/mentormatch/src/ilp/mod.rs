@@ -37,7 +37,7 @@
 //! infeasible, the exact backend's Hall diagnosis is returned (too few places for a set of
 //! mentees). Otherwise every goal bound gets an elastic slack and the total violation is
 //! minimised; each bound still violated is reported with the value it reaches
-//! ([`Infeasibility::Quotas`]).
+//! ([`crate::diagnosis::Infeasibility::Quotas`]).
 
 use crate::error::{Error, Result};
 use crate::problem::Problem;

@@ -15,7 +15,7 @@
 //! Jonker-Volgenant / auction style initialisation started from `v = 0`, which keeps the
 //! rectangular certificate valid; square matrices first get JV column reduction and reduction
 //! transfer), and the Dijkstra phase relaxes all columns in one vectorised pass per scanned row.
-//! See [`dense`] for details.
+//! See the `dense` module (private) for details.
 
 mod dense;
 mod scipy;
