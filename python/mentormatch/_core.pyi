@@ -19,7 +19,7 @@ class InputError(MentorMatchError):
     field: Optional[str]
     hint: Optional[str]
 
-class MissingFileError(InputError, FileNotFoundError): ...
+class MissingFileError(FileNotFoundError, InputError): ...
 
 class InfeasibleError(MentorMatchError):
     diagnosis: Optional[Dict[str, Any]]

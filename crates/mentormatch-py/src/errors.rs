@@ -57,7 +57,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     m.add("InputError", input.clone())?;
     // A class with two bases cannot be declared with `create_exception!`; `type()` makes it.
-    // ValueError adds no fields to BaseException, so it combines with OSError's layout.
+    // FileNotFoundError comes first so that OSError's `__init__` and `__str__` apply
+    // (`errno`, `filename`, `[Errno 2] ...: 'path'`); ValueError adds no fields to
+    // BaseException, so the two layouts combine.
     let builtins = py.import("builtins")?;
     let body = pyo3::types::PyDict::new(py);
     body.set_item("__module__", "mentormatch")?;
@@ -67,7 +69,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     let missing = builtins.getattr("type")?.call1((
         "MissingFileError",
-        (input, builtins.getattr("FileNotFoundError")?),
+        (builtins.getattr("FileNotFoundError")?, input),
         body,
     ))?;
     m.add("MissingFileError", missing)?;
@@ -106,19 +108,21 @@ fn input_error(py: Python<'_>, message: String, loc: &Location, hint: Option<&st
 
 /// A missing file as `MissingFileError` (an InputError and a FileNotFoundError), falling back
 /// to a plain InputError should the class be unavailable.
-fn missing_file_error(py: Python<'_>, message: String, path: &str) -> PyErr {
+fn missing_file_error(py: Python<'_>, source: &std::io::Error, path: &str) -> PyErr {
     let loc = Location::source(path);
+    // As Python's own: `[Errno 2] No such file or directory: 'path'`, with errno and filename.
+    let errno = source.raw_os_error().unwrap_or(2);
+    let text = source.to_string();
+    let strerror = text
+        .rsplit_once(" (os error")
+        .map_or(text.as_str(), |(head, _)| head);
     let made = py
         .import("mentormatch._core")
         .and_then(|m| m.getattr("MissingFileError"))
-        .and_then(|cls| cls.call1((message.clone(),)));
+        .and_then(|cls| cls.call1((errno, strerror, path)));
     match made {
-        Ok(instance) => {
-            let _ = instance.setattr("errno", 2);
-            let _ = instance.setattr("filename", path);
-            input_error_as(py, PyErr::from_value(instance), &loc, None)
-        }
-        Err(_) => input_error(py, message, &loc, None),
+        Ok(instance) => input_error_as(py, PyErr::from_value(instance), &loc, None),
+        Err(_) => input_error(py, format!("{path}: {text}"), &loc, None),
     }
 }
 
@@ -154,7 +158,7 @@ impl From<PyMmError> for PyErr {
                 input_error(py, msg, &ie.location, ie.hint.as_deref())
             }
             Error::Io { path, source } if source.kind() == std::io::ErrorKind::NotFound => {
-                missing_file_error(py, format!("{path}: {source}"), &path)
+                missing_file_error(py, &source, &path)
             }
             Error::Io { path, source } => {
                 let msg = format!("{path}: {source}");
