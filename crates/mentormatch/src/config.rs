@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::criteria::{default_criteria, Criterion};
 use crate::error::{Error, InputError, Location, Result};
-use crate::ilp::Engine;
 use crate::model::Side;
 
 /// What the solver optimises.
@@ -50,6 +49,59 @@ impl SolverKind {
             SolverKind::Ilp => "ilp",
             SolverKind::Heuristic => "heuristic",
             SolverKind::Sparse => "sparse",
+        }
+    }
+}
+
+/// An ILP engine (`ilp_engine` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// microlp: pure Rust (cargo feature `microlp`, on by default).
+    Microlp,
+    /// HiGHS (cargo feature `highs`).
+    Highs,
+}
+
+impl Engine {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Microlp => "microlp",
+            Engine::Highs => "highs",
+        }
+    }
+
+    /// Whether this build includes the engine.
+    pub fn is_available(self) -> bool {
+        match self {
+            Engine::Microlp => cfg!(feature = "microlp"),
+            Engine::Highs => cfg!(feature = "highs"),
+        }
+    }
+
+    /// Engines compiled into this build, fastest first.
+    pub fn available() -> Vec<Engine> {
+        [Engine::Highs, Engine::Microlp]
+            .into_iter()
+            .filter(|e| e.is_available())
+            .collect()
+    }
+
+    /// The error for an engine this build lacks.
+    pub fn missing(self) -> Error {
+        Error::Solver(format!(
+            "the ILP engine {} is not compiled in; build mentormatch with the cargo feature `{}`",
+            self.as_str(),
+            self.as_str()
+        ))
+    }
+
+    /// The backend name shown in results, e.g. `ilp/highs`.
+    pub fn backend_name(self) -> &'static str {
+        match self {
+            Engine::Microlp => "ilp/microlp",
+            Engine::Highs => "ilp/highs",
         }
     }
 }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use crate::config::{Quota, Spread};
 use crate::model::{Cohort, Field, Participant, Side};
-use crate::result::GoalReport;
+use serde::{Deserialize, Serialize};
 
 /// Tolerance when comparing counts with (fractional) share bounds.
 const EPS: f64 = 1e-9;
@@ -147,6 +147,19 @@ pub struct Goals {
     pub quotas: Vec<CompiledQuota>,
     /// Spreads, in configuration order.
     pub spreads: Vec<CompiledSpread>,
+}
+
+/// The value a cohort-level goal reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalReport {
+    /// The goal in words, e.g. `quota 1 (mentor location in Tromsø/Bodø)`.
+    pub constraint: String,
+    /// Its bound in words, e.g. `min 3`.
+    pub bound: String,
+    /// The value reached.
+    pub value: f64,
+    /// Whether the bound holds.
+    pub satisfied: bool,
 }
 
 /// The value one goal bound reached on an assignment.
