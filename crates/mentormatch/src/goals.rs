@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use crate::config::{Quota, Spread};
 use crate::model::{Cohort, Field, Participant, Side};
+use crate::values::key;
 use serde::{Deserialize, Serialize};
 
 /// Tolerance when comparing counts with (fractional) share bounds.
@@ -187,10 +188,6 @@ impl GoalValue {
             satisfied: self.satisfied,
         }
     }
-}
-
-fn key(s: &str) -> String {
-    s.trim().to_lowercase()
 }
 
 fn side_values<'a>(cohort: &'a Cohort, side: Side, field: &Field) -> Vec<Vec<&'a str>> {

@@ -40,6 +40,7 @@ pub mod selection;
 pub mod solver;
 pub mod sparse;
 pub mod synthetic;
+mod values;
 
 pub use diagnosis::{Infeasibility, QuotaViolation};
 pub use explain::{CriterionScore, Explanation};
