@@ -45,6 +45,7 @@ __all__ = [
     "score_matrix",
     "linear_sum_assignment",
     "MatchResult",
+    "min_weight_full_bipartite_matching",
     "MentorMatchError",
     "InputError",
     "MissingFileError",
@@ -260,3 +261,79 @@ def linear_sum_assignment(cost_matrix: Any, maximize: bool = False) -> Tuple[np.
     if a.ndim != 2:
         raise ValueError(f"expected a matrix (2-D array), got a {a.ndim} array")
     return _core.linear_sum_assignment(a, bool(maximize), private)
+
+
+def _is_sparse(x: Any) -> bool:
+    try:
+        from scipy.sparse import issparse
+    except ImportError:  # without scipy there are no scipy sparse arrays to accept
+        return False
+    return bool(issparse(x))
+
+
+def min_weight_full_bipartite_matching(
+    biadjacency_matrix: Any, maximize: bool = False
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Minimum weight full matching of a bipartite graph: a drop-in for
+    ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` (same arguments, return values,
+    exceptions and messages).
+
+    Parameters
+    ----------
+    biadjacency_matrix : scipy sparse array or matrix (CSR, CSC, COO, ...)
+        Rows are one side of the graph, columns the other; every stored entry is an edge with
+        that weight. Explicit zeros are removed with a ``UserWarning``, as scipy does.
+    maximize : bool
+        Maximise the total weight instead.
+
+    Returns
+    -------
+    row_ind, col_ind : ndarray
+        ``biadjacency_matrix[row_ind, col_ind]`` is a matching of every row or every column,
+        whichever side is smaller, of least (greatest) total weight; ``row_ind`` is sorted.
+        Dtypes follow scipy: the fully matched side is ``intp``, the other the matrix's index
+        dtype.
+
+    Raises
+    ------
+    TypeError
+        The input is not a scipy sparse array or matrix ("graph must be sparse").
+    ValueError
+        No full matching exists ("no full matching exists"), or a weight is NaN (or ``-inf``
+        when minimising, ``+inf`` when maximising: "matrix contains invalid numeric entries").
+
+    Notes
+    -----
+    Successive shortest augmenting paths with potentials over the stored edges only (the
+    matrix is never made dense), in Rust. ``+inf`` (``-inf`` when maximising) entries are edges
+    never worth taking and are ignored. The arrays of a CSR input are read in place; if any of
+    them is writeable the solve holds the GIL so no Python thread can change them meanwhile.
+    """
+    if not _is_sparse(biadjacency_matrix):
+        raise TypeError("graph must be sparse")
+    a = biadjacency_matrix.tocsr()
+    if a.nnz and not np.all(a.data):
+        import warnings
+
+        warnings.warn(
+            "explicit zero weights are removed before matching", UserWarning, stacklevel=2
+        )
+        a = a.copy()
+        a.eliminate_zeros()
+    nrows, ncols = a.shape
+    index_dtype = a.indices.dtype
+    indptr, indices = a.indptr, a.indices
+    if indptr.dtype != index_dtype or index_dtype not in (np.int32, np.int64):
+        indptr, indices = indptr.astype(np.int64), indices.astype(np.int64)
+    data = a.data
+    if data.dtype != np.float64:
+        data = np.asarray(data, dtype=np.float64)
+    private = not (indptr.flags.writeable or indices.flags.writeable or data.flags.writeable)
+    rows, cols = _core.min_weight_full_bipartite_matching(
+        nrows, ncols, indptr, indices, data, bool(maximize), private
+    )
+    # Copies that own their memory (the Rust-owned buffers cannot back writeable views, which
+    # scipy's sparse fancy indexing makes), in scipy's dtypes.
+    if nrows <= ncols:
+        return rows.astype(np.intp), cols.astype(index_dtype)
+    return rows.astype(index_dtype), cols.astype(np.intp)

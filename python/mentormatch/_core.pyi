@@ -70,4 +70,13 @@ def score_matrix(
 def linear_sum_assignment(
     cost_matrix: npt.NDArray[np.float64], maximize: bool = False, release_gil: bool = True
 ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def min_weight_full_bipartite_matching(
+    nrows: int,
+    ncols: int,
+    indptr: npt.NDArray[Any],
+    indices: npt.NDArray[Any],
+    data: npt.NDArray[np.float64],
+    maximize: bool = False,
+    release_gil: bool = True,
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 def _reset_after_fork() -> None: ...

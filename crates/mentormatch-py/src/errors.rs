@@ -203,3 +203,14 @@ pub fn lap_error(e: LapError) -> PyErr {
         other => PyValueError::new_err(other.to_string()),
     }
 }
+
+/// scipy's exceptions and messages for `min_weight_full_bipartite_matching`.
+pub fn sparse_matching_error(e: LapError) -> PyErr {
+    match e {
+        LapError::Infeasible => PyValueError::new_err("no full matching exists"),
+        LapError::InvalidEntry { .. } => {
+            PyValueError::new_err("matrix contains invalid numeric entries")
+        }
+        other => PyValueError::new_err(other.to_string()),
+    }
+}

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use numpy::{
-    IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray2, PyUntypedArrayMethods,
+    IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2,
+    PyUntypedArrayMethods,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -378,6 +379,94 @@ fn linear_sum_assignment<'py>(
     Ok((to_i64(rows).into_pyarray(py), to_i64(cols).into_pyarray(py)))
 }
 
+/// CSR index arrays as numpy gives them: both int32 or both int64, read in place.
+enum CsrIndices<'py> {
+    I32(PyReadonlyArray1<'py, i32>, PyReadonlyArray1<'py, i32>),
+    I64(PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, i64>),
+}
+
+fn csr_indices<'py>(
+    indptr: &Bound<'py, PyAny>,
+    indices: &Bound<'py, PyAny>,
+) -> PyResult<CsrIndices<'py>> {
+    if let (Ok(p), Ok(i)) = (indptr.extract(), indices.extract()) {
+        return Ok(CsrIndices::I32(p, i));
+    }
+    match (indptr.extract(), indices.extract()) {
+        (Ok(p), Ok(i)) => Ok(CsrIndices::I64(p, i)),
+        _ => Err(PyValueError::new_err(
+            "indptr and indices must both be int32 or both int64 arrays",
+        )),
+    }
+}
+
+/// scipy's `min_weight_full_bipartite_matching` on a CSR matrix's arrays (the Python wrapper
+/// converts any sparse input, drops explicit zeros with scipy's warning and picks the result's
+/// dtypes). The arrays are read in place; see `linear_sum_assignment` for `release_gil`.
+#[pyfunction]
+#[pyo3(signature = (nrows, ncols, indptr, indices, data, maximize=false, release_gil=true))]
+#[allow(clippy::too_many_arguments)]
+fn min_weight_full_bipartite_matching<'py>(
+    py: Python<'py>,
+    nrows: usize,
+    ncols: usize,
+    indptr: &Bound<'py, PyAny>,
+    indices: &Bound<'py, PyAny>,
+    data: PyReadonlyArray1<'py, f64>,
+    maximize: bool,
+    release_gil: bool,
+) -> PyResult<Assignment<'py>> {
+    let contiguous = |_| PyValueError::new_err("CSR arrays must be contiguous");
+    let data = data.as_slice().map_err(contiguous)?;
+    let index = csr_indices(indptr, indices)?;
+    fn run<I: mentormatch::lap::CsrIndex>(
+        nrows: usize,
+        ncols: usize,
+        indptr: &[I],
+        indices: &[I],
+        data: &[f64],
+        maximize: bool,
+    ) -> Result<(Vec<usize>, Vec<usize>), mentormatch::LapError> {
+        let m = mentormatch::lap::Csr {
+            nrows,
+            ncols,
+            indptr,
+            indices,
+            data,
+        };
+        mentormatch::lap::min_weight_full_bipartite_matching(&m, maximize)
+    }
+    let out = match &index {
+        CsrIndices::I32(p, i) => {
+            let (p, i) = (
+                p.as_slice().map_err(contiguous)?,
+                i.as_slice().map_err(contiguous)?,
+            );
+            let solve = move || run(nrows, ncols, p, i, data, maximize);
+            if release_gil {
+                compute(py, solve)?
+            } else {
+                solve()
+            }
+        }
+        CsrIndices::I64(p, i) => {
+            let (p, i) = (
+                p.as_slice().map_err(contiguous)?,
+                i.as_slice().map_err(contiguous)?,
+            );
+            let solve = move || run(nrows, ncols, p, i, data, maximize);
+            if release_gil {
+                compute(py, solve)?
+            } else {
+                solve()
+            }
+        }
+    };
+    let (rows, cols) = out.map_err(errors::sparse_matching_error)?;
+    let to_i64 = |v: Vec<usize>| -> Vec<i64> { v.into_iter().map(|x| x as i64).collect() };
+    Ok((to_i64(rows).into_pyarray(py), to_i64(cols).into_pyarray(py)))
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /// The compiled part of mentormatch.
@@ -389,6 +478,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(match_cohort, m)?)?;
     m.add_function(wrap_pyfunction!(score_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(linear_sum_assignment, m)?)?;
+    m.add_function(wrap_pyfunction!(min_weight_full_bipartite_matching, m)?)?;
     m.add_function(wrap_pyfunction!(_reset_after_fork, m)?)?;
     Ok(())
 }
