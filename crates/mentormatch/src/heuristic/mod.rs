@@ -33,8 +33,14 @@ pub const DEFAULT_STARTS: usize = 4;
 /// Above this many free mentees one start (the auction and local search) is the default.
 const LARGE: usize = 20_000;
 
-/// Pricing rounds (column generation) after the first auction (none above LARGE mentees).
-const PRICING_ROUNDS: usize = 2;
+/// Most pricing rounds (column generation) after the first auction.
+const MAX_PRICING_ROUNDS: usize = 50;
+
+/// Coordinate-descent sweeps over the mentor prices before each pricing pass.
+const REFINE_SWEEPS: usize = 3;
+
+/// Pairs a pricing pass adds per violated mentee (its best by reduced score).
+const PRICING_ADD: usize = 5;
 
 /// Final ε of the auction, in score points (0-100): the auction's assignment is within
 /// `ε` per mentee of the optimum over the candidates.
@@ -430,43 +436,52 @@ impl Backend for HeuristicBackend {
         // auction alone (plus local search) is used unless more starts are configured.
         p.stage("auction", 0);
         let mut auction = auction::run(&prep, 10.0, AUCTION_EPS, 4.0, 500, None, &stop);
-        // Column generation: pairs outside the candidates whose reduced score beats the
-        // auction's prices join the candidates, and the auction resumes from its prices.
+        // Column generation: price every allowed pair against the auction's prices; pairs
+        // that beat their mentee's row join the candidates and the auction resumes from its
+        // prices, until no pair outside the rows could improve the LP (then the rows hold an
+        // optimum of the whole problem) or the round / time limit. Every pass also yields the
+        // exact mentee duals for these prices, hence a certificate (the best one is kept).
         let mut rounds = 0;
+        let mut priced_bound = f64::INFINITY;
+        let mut converged = false;
         while let Some(a) = &auction {
-            // A pricing pass costs about as much as candidate generation at 100,000 mentees
-            // (the priced search prunes less); above LARGE it is left out by default.
-            let max_rounds = if prep.free.len() > LARGE {
-                0
-            } else {
-                PRICING_ROUNDS
-            };
-            if rounds >= max_rounds || stop() {
-                break;
-            }
             rounds += 1;
             let before = prep.cands.len();
-            let row_best = prep.best_reduced(&a.prices);
-            let u = prep.price(problem, &a.prices, 5, true, p);
-            let violated = prep
-                .free
-                .iter()
-                .zip(&row_best)
-                .filter(|&(&i, &b)| u[i] > b + AUCTION_EPS)
-                .count();
-            if violated == 0 || prep.cands.len() == before {
+            // Prices for pricing and the certificate: the auction's, with the prices of empty
+            // places brought down (see `bound::refine`).
+            let v = bound::refine(
+                &prep.cands,
+                &prep.free,
+                &prep.remaining,
+                &a.prices,
+                REFINE_SWEEPS,
+            );
+            let pr = prep.price_columns(problem, &v, PRICING_ADD, AUCTION_EPS, p);
+            let b = prep.global_bound(&pr.u, &v);
+            priced_bound = priced_bound.min(b);
+            notes.push(format!(
+                "pricing round {rounds}: {} mentee(s) had a better pair outside the candidates; {} pairs added; bound {b:.3} (auction total {:.3})",
+                pr.violated,
+                prep.cands.len() - before,
+                prep.objective(&a.assign)
+            ));
+            if pr.violated == 0 {
+                converged = true;
                 break;
             }
-            notes.push(format!(
-                "pricing round {rounds}: {violated} mentee(s) had a better pair outside the candidates; {} pairs added",
-                prep.cands.len() - before
-            ));
-            let v = a.prices.clone();
+            if rounds >= MAX_PRICING_ROUNDS || stop() {
+                break;
+            }
             p.stage("auction", 0);
-            match auction::run(&prep, 1.0, AUCTION_EPS, 4.0, 500, Some(&v), &stop) {
+            match auction::resume(&prep, a, AUCTION_EPS, 500, &stop) {
                 Some(b) => auction = Some(b),
                 None => break,
             }
+        }
+        if auction.is_some() && !converged {
+            notes.push(format!(
+                "column generation stopped after {rounds} pricing round(s) (round or time limit) before every pair was priced out"
+            ));
         }
         let default_starts = if auction.is_some() && prep.free.len() > LARGE {
             1
@@ -530,34 +545,33 @@ impl Backend for HeuristicBackend {
 
         p.stage("certificate", 0);
         let t_search = t0.elapsed().as_secs_f64();
-        // Prices from the final assignment (local search) or, when they bound the candidate
-        // graph better, the auction's; one pricing pass (the exact mentee duals over all
-        // allowed pairs) turns them into a bound over all pairs. (A second pricing pass for
-        // the other price vector was measured not to lower the bound, at 10k and 100k.)
-        let (mut v, mut cand_bound) = bound::prices(
-            &prep.cands,
-            &prep.free,
-            &prep.remaining,
-            &best.assign,
-            prep.pinned_total,
-            64,
-            &|| false,
-        );
-        if let Some(a) = &auction {
-            let b = bound::dual_bound(
+        // The certificate: the best bound of the pricing passes (exact LP duals over all
+        // allowed pairs for the auction's prices). Without an auction, prices from the final
+        // assignment (Jacobi iterations) and one pricing pass.
+        let bound = if priced_bound.is_finite() {
+            let b = auction.as_ref().map_or(f64::INFINITY, |a| {
+                bound::dual_bound(
+                    &prep.cands,
+                    &prep.free,
+                    &prep.remaining,
+                    &a.prices,
+                    prep.pinned_total,
+                )
+            });
+            priced_bound.min(b)
+        } else {
+            let (v, cand_bound) = bound::prices(
                 &prep.cands,
                 &prep.free,
                 &prep.remaining,
-                &a.prices,
+                &best.assign,
                 prep.pinned_total,
+                64,
+                &|| false,
             );
-            if b < cand_bound {
-                v = a.prices.clone();
-                cand_bound = b;
-            }
-        }
-        let u = prep.price(problem, &v, 1, false, p);
-        let bound = prep.global_bound(&u, &v).min(cand_bound);
+            let u = prep.price(problem, &v, 1, false, p);
+            prep.global_bound(&u, &v).min(cand_bound)
+        };
         let objective = best.objective;
         let t_end = t0.elapsed().as_secs_f64();
         notes.push(format!(

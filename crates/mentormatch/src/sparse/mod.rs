@@ -179,6 +179,97 @@ impl Prepared {
         u
     }
 
+    /// One column-generation pricing pass with mentor prices `v >= 0` (indexed by mentor).
+    ///
+    /// For every free mentee, `floor` is the best reduced score `s_ij - v_j` within its row
+    /// (mentors with places, at least 0), and the candidate index is searched for allowed
+    /// mentors whose reduced score beats it ([`CandidateIndex::query_priced_above`], prices
+    /// folded into the node bounds, so most mentees cost a few bound evaluations). Up to
+    /// `k_add` such mentors join the row (rows stay sorted by score; the left-out bound stays
+    /// valid since rows only grow). The returned `u` is the *exact* `max(0, max_j (s_ij - v_j))`
+    /// over all allowed mentors with places (0 for pinned mentees), i.e. the mentee duals that
+    /// make `(u, v)` feasible for the LP dual of the whole problem ([`Prepared::global_bound`]).
+    ///
+    /// A mentee counts as violated when an outside pair beats its row by more than `tol`; none
+    /// violated means the assignment LP over the rows has the same optimum as over all pairs,
+    /// up to `tol` per mentee, at these prices.
+    pub fn price_columns(
+        &mut self,
+        problem: &Problem,
+        v: &[f64],
+        k_add: usize,
+        tol: f64,
+        progress: &dyn Progress,
+    ) -> Pricing {
+        let prices = self.index.prices(v);
+        let n = self.pinned.len();
+        progress.stage("pricing", self.free.len() as u64);
+        let mut out = Pricing {
+            u: vec![0.0; n],
+            violated: 0,
+            added: 0,
+            excess: 0.0,
+        };
+        let mut add: HashMap<usize, candidates::Row> = HashMap::new();
+        let mut stats = SearchStats::default();
+        const CHUNK: usize = 16384;
+        for chunk in self.free.chunks(CHUNK) {
+            let part: Vec<(usize, f64, Vec<(u32, f64)>, SearchStats)> = chunk
+                .par_iter()
+                .map_init(candidates::Scratch::default, |scratch, &i| {
+                    let mut st = SearchStats::default();
+                    let (js, ss) = self.cands.row(i);
+                    let floor = js
+                        .iter()
+                        .zip(ss)
+                        .filter(|(&j, _)| self.remaining[j as usize] > 0)
+                        .map(|(&j, &s)| s - v[j as usize])
+                        .fold(0.0f64, f64::max);
+                    let list = if self.cands.outside[i] == f64::NEG_INFINITY {
+                        Vec::new()
+                    } else {
+                        self.index.query_priced_above(
+                            problem,
+                            i,
+                            k_add.max(1),
+                            &prices,
+                            floor,
+                            scratch,
+                            &mut st,
+                        )
+                    };
+                    (i, floor, list, st)
+                })
+                .collect();
+            for (i, floor, list, st) in part {
+                stats.pairs_scored += st.pairs_scored;
+                stats.bounds += st.bounds;
+                let best = list
+                    .first()
+                    .map_or(floor, |&(j, s)| (s - v[j as usize]).max(floor));
+                out.u[i] = best;
+                out.excess += best - floor;
+                if best > floor + tol {
+                    out.violated += 1;
+                    let (js, ss) = self.cands.row(i);
+                    let mut row: Vec<(u32, f64)> =
+                        js.iter().copied().zip(ss.iter().copied()).collect();
+                    row.extend(list.iter().copied());
+                    out.added += list.len();
+                    row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    add.insert(i, (row, self.cands.outside[i]));
+                }
+            }
+            progress.inc(chunk.len() as u64);
+        }
+        self.cands.stats.pairs_scored += stats.pairs_scored;
+        self.cands.stats.bounds += stats.bounds;
+        if !add.is_empty() {
+            self.cands.replace_rows(&add);
+        }
+        out
+    }
+
     /// Adds up to `extra` random allowed mentors (with places) per free mentee, drawn from a
     /// generator seeded by `(seed, mentee)`, so the result does not depend on threads. Rows
     /// stay sorted by score; the left-out bounds stay valid.
@@ -276,6 +367,19 @@ impl Prepared {
         }
         total
     }
+}
+
+/// Outcome of [`Prepared::price_columns`].
+#[derive(Debug, Clone)]
+pub struct Pricing {
+    /// Exact mentee duals `max(0, max_j (s_ij - v_j))` over all allowed pairs (0 when pinned).
+    pub u: Vec<f64>,
+    /// Mentees with an outside pair beating their row by more than the tolerance.
+    pub violated: usize,
+    /// Pairs added to the rows.
+    pub added: usize,
+    /// `Σ_i (u_i - row best)`: how much the pairs outside the rows add to the bound.
+    pub excess: f64,
 }
 
 /// The Hall witness of a failed search whose mentees all have complete rows.
