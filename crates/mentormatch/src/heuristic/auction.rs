@@ -54,33 +54,9 @@ pub(crate) fn run(
     )
 }
 
-/// Reverse auction (Bertsekas and Castañon's treatment of asymmetric problems): every empty
-/// place with a positive price either lowers its price to 0 or draws the mentee that gains most
-/// from it, at a price `ε` below the second best such gain. Returns the number of steps.
-///
-/// # Why
-/// There are more places than mentees. ε-scaling restarts every phase from no assignment, so a
-/// place priced in an earlier phase can end empty at a positive price; mentees then avoid it
-/// (the assignment is worse than ε-optimal) and the certificate `Σ u_i + Σ r_j v_j` pays for
-/// the price of every empty place. After this pass every empty place costs 0, and each mentee
-/// is still within ε of its best option (a step only lowers one place's price to at most ε
-/// above what any other mentee could gain there, and only raises the chosen mentee's profit),
-/// so the assignment is within `n ε` of the optimum over the candidates and the prices are
-/// near-optimal duals.
-#[allow(clippy::too_many_arguments)]
-fn reverse(
-    prep: &Prepared,
-    mentor_of_place: &[u32],
-    price: &mut [f64],
-    holder: &mut [u32],
-    of: &mut [u32],
-    eps: f64,
-    budget: u64,
-    stop: &dyn Fn() -> bool,
-) -> u64 {
+/// Per mentor, the free mentees listing it and their scores (offsets, entries).
+fn columns(prep: &Prepared) -> (Vec<usize>, Vec<(u32, f64)>) {
     let m = prep.remaining.len();
-    let n = prep.cands.n();
-    // Columns: per mentor, the free mentees listing it and their scores.
     let mut start = vec![0usize; m + 1];
     for &i in &prep.free {
         for &j in prep.cands.row(i).0 {
@@ -99,7 +75,36 @@ fn reverse(
             fill[j as usize] += 1;
         }
     }
-    drop(fill);
+    (start, col)
+}
+
+/// Reverse auction (Bertsekas and Castañon's treatment of asymmetric problems): every empty
+/// place with a positive price either lowers its price to 0 or draws the mentee that gains most
+/// from it, at a price `ε` below the second best such gain. Returns the number of steps.
+///
+/// # Why
+/// There are more places than mentees. ε-scaling restarts every phase from no assignment, so a
+/// place priced in an earlier phase can end empty at a positive price; mentees then avoid it
+/// (the assignment is worse than ε-optimal) and the certificate `Σ u_i + Σ r_j v_j` pays for
+/// the price of every empty place. After this pass every empty place costs 0, and each mentee
+/// is still within ε of its best option (a step only lowers one place's price to at most ε
+/// above what any other mentee could gain there, and only raises the chosen mentee's profit),
+/// so the assignment is within `n ε` of the optimum over the candidates and the prices are
+/// near-optimal duals.
+#[allow(clippy::too_many_arguments)]
+fn reverse(
+    prep: &Prepared,
+    cols: &(Vec<usize>, Vec<(u32, f64)>),
+    mentor_of_place: &[u32],
+    price: &mut [f64],
+    holder: &mut [u32],
+    of: &mut [u32],
+    eps: f64,
+    budget: u64,
+    stop: &dyn Fn() -> bool,
+) -> u64 {
+    let n = prep.cands.n();
+    let (start, col) = (&cols.0, &cols.1);
     // Score of each mentee at the mentor it holds a place of.
     let mut own = vec![0.0f64; n];
     for &i in &prep.free {
@@ -238,50 +243,57 @@ fn run_from(
         }
         (best.0, best.1, second)
     };
+    let mut mentor_of_place = vec![0u32; places];
+    for j in 0..m {
+        for x in &mut mentor_of_place[first[j]..first[j + 1]] {
+            *x = j as u32;
+        }
+    }
+    let cols = columns(prep);
     let mut queue: VecDeque<u32> = VecDeque::new();
     match warm {
         Some(w) if w.place_price.len() == places && w.place_of.len() == n => {
             price.copy_from_slice(&w.place_price);
             for &i in &prep.free {
                 let p = w.place_of[i];
-                // Keep a holder that is still within eps of its best option.
-                let keep = p != u32::MAX && {
-                    let (js, ss) = prep.cands.row(i);
-                    let mut own = f64::NEG_INFINITY;
-                    let mut best = f64::NEG_INFINITY;
-                    for (&j, &s) in js.iter().zip(ss) {
-                        let j = j as usize;
-                        if prep.remaining[j] == 0 {
-                            continue;
-                        }
-                        let (a, b) = (first[j], first[j + 1]);
-                        if (a..b).contains(&(p as usize)) {
-                            own = s - price[p as usize];
-                        }
-                        best = best.max(s - cheapest(&price, j).1);
-                    }
-                    own >= best - eps0
-                };
-                if keep {
+                if p != u32::MAX {
                     of[i] = p;
                     holder[p as usize] = i as u32;
-                } else {
-                    queue.push_back(i as u32);
                 }
             }
         }
-        _ => queue.extend(prep.free.iter().map(|&i| i as u32)),
+        _ => {}
     }
-    // Every phase starts from no assignment, except the first one of a resumed auction.
-    let mut reset = warm.is_none();
+    // Phases keep the assignment: each starts by releasing the mentees that are not within the
+    // phase's ε of their best option (all of them in a cold start), and ends with a reverse
+    // pass, so prices are never left on empty places from one phase to the next.
     loop {
-        if reset {
-            holder.fill(u32::MAX);
-            of.fill(u32::MAX);
-            queue.clear();
-            queue.extend(prep.free.iter().map(|&i| i as u32));
+        for &i in &prep.free {
+            let p = of[i];
+            let keep = p != u32::MAX && {
+                let (js, ss) = prep.cands.row(i);
+                let mut own = f64::NEG_INFINITY;
+                let mut best = f64::NEG_INFINITY;
+                for (&j, &s) in js.iter().zip(ss) {
+                    let j = j as usize;
+                    if prep.remaining[j] == 0 {
+                        continue;
+                    }
+                    if (first[j]..first[j + 1]).contains(&(p as usize)) {
+                        own = s - price[p as usize];
+                    }
+                    best = best.max(s - cheapest(&price, j).1);
+                }
+                own >= best - eps
+            };
+            if !keep {
+                if p != u32::MAX {
+                    holder[p as usize] = u32::MAX;
+                    of[i] = u32::MAX;
+                }
+                queue.push_back(i as u32);
+            }
         }
-        reset = true;
         let mut phase_bids = 0u64;
         while let Some(i) = queue.pop_front() {
             let i = i as usize;
@@ -323,27 +335,22 @@ fn run_from(
             }
         }
         bids += phase_bids;
+        bids += reverse(
+            prep,
+            &cols,
+            &mentor_of_place,
+            &mut price,
+            &mut holder,
+            &mut of,
+            eps,
+            budget,
+            stop,
+        );
         if eps <= eps_final {
             break;
         }
         eps = (eps / factor).max(eps_final);
     }
-    let mut mentor_of_place = vec![0u32; places];
-    for j in 0..m {
-        for x in &mut mentor_of_place[first[j]..first[j + 1]] {
-            *x = j as u32;
-        }
-    }
-    bids += reverse(
-        prep,
-        &mentor_of_place,
-        &mut price,
-        &mut holder,
-        &mut of,
-        eps,
-        budget,
-        stop,
-    );
     let mut assign = Assign::new(n, m);
     for &i in &prep.free {
         if of[i] != u32::MAX {

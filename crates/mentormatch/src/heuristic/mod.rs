@@ -441,12 +441,15 @@ impl Backend for HeuristicBackend {
         // prices, until no pair outside the rows could improve the LP (then the rows hold an
         // optimum of the whole problem) or the round / time limit. Every pass also yields the
         // exact mentee duals for these prices, hence a certificate (the best one is kept).
+        let t_first = t0.elapsed().as_secs_f64() - t_feas;
+        let (mut t_refine, mut t_pricing) = (0.0, 0.0);
         let mut rounds = 0;
         let mut priced_bound = f64::INFINITY;
         let mut converged = false;
         while let Some(a) = &auction {
             rounds += 1;
             let before = prep.cands.len();
+            let t = Instant::now();
             // Prices for pricing and the certificate: the auction's, with the prices of empty
             // places brought down (see `bound::refine`).
             let v = bound::refine(
@@ -456,7 +459,10 @@ impl Backend for HeuristicBackend {
                 &a.prices,
                 REFINE_SWEEPS,
             );
+            t_refine += t.elapsed().as_secs_f64();
+            let t = Instant::now();
             let pr = prep.price_columns(problem, &v, PRICING_ADD, AUCTION_EPS, p);
+            t_pricing += t.elapsed().as_secs_f64();
             let b = prep.global_bound(&pr.u, &v);
             priced_bound = priced_bound.min(b);
             notes.push(format!(
@@ -575,9 +581,10 @@ impl Backend for HeuristicBackend {
         let objective = best.objective;
         let t_end = t0.elapsed().as_secs_f64();
         notes.push(format!(
-            "timings: candidates {t_cands:.2} s, feasibility {:.2} s, auction {:.2} s, starts {:.2} s, certificate {:.2} s",
+            "timings: candidates {t_cands:.2} s, feasibility {:.2} s, column generation {:.2} s (first auction {t_first:.2} s, price refinement {t_refine:.2} s, pricing {t_pricing:.2} s, resumed auctions {:.2} s), starts {:.2} s, certificate {:.2} s",
             t_feas - t_cands,
             t_auction - t_feas,
+            t_auction - t_feas - t_first - t_refine - t_pricing,
             t_search - t_auction,
             t_end - t_search
         ));
