@@ -173,23 +173,25 @@ fn reverse(
 }
 
 /// Resumes an auction after candidates were added (column generation): the places keep their
-/// prices and holders, and only mentees that are unassigned or no longer within `eps` of their
-/// best option (over their grown rows) bid again, in one phase at `eps`. Restarting from
+/// prices and holders, and only mentees that are unassigned or no longer within a phase's ε of
+/// their best option (over their grown rows) bid again, ε going from `eps0` down to `eps` (large
+/// steps first: new pairs can move many mentees, and bidding wars at a small ε are slow). Restarting from
 /// scratch at the old prices instead would make every mentee bid again, each raising its
 /// place's price by its margin although nobody competes, and the prices (so the certificate)
 /// would drift upward round after round.
 pub(crate) fn resume(
     prep: &Prepared,
     prev: &Auction,
+    eps0: f64,
     eps: f64,
     max_bids_per_mentee: u64,
     stop: &dyn Fn() -> bool,
 ) -> Option<Auction> {
     run_from(
         prep,
+        eps0,
         eps,
-        eps,
-        2.0,
+        4.0,
         max_bids_per_mentee,
         None,
         Some(prev),

@@ -225,7 +225,9 @@ impl Prepared {
                         .filter(|(&j, _)| self.remaining[j as usize] > 0)
                         .map(|(&j, &s)| s - v[j as usize])
                         .fold(0.0f64, f64::max);
-                    let list = if self.cands.outside[i] == f64::NEG_INFINITY {
+                    // Pairs outside the row score at most `outside[i]` and prices are
+                    // `>= 0`, so none can beat a floor at or above it: no search needed.
+                    let list = if self.cands.outside[i] <= floor {
                         Vec::new()
                     } else {
                         self.index.query_priced_above(
