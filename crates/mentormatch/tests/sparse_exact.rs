@@ -201,7 +201,7 @@ proptest! {
         for i in 0..problem.n_mentees() {
             let mut scratch = Default::default();
             let mut st = Default::default();
-            let got = index.query_priced_above(&problem, i, m, &pv, floor, &mut scratch, &mut st);
+            let (got, _) = index.query_priced_above(&problem, i, m, &pv, floor, &mut scratch, &mut st);
             let mut want: Vec<(u32, f64)> = (0..m)
                 .filter(|&j| prep.remaining[j] > 0)
                 .filter_map(|j| {

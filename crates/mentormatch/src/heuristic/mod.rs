@@ -474,10 +474,12 @@ impl Backend for HeuristicBackend {
             priced_bound = priced_bound.min(b);
             if std::env::var_os("MENTORMATCH_DEBUG").is_some() {
                 eprintln!(
-                    "[{:.1} s] round {rounds}: violated {} added {} bound {b:.3} refine {t_refine:.2} s pricing {t_pricing:.2} s",
+                    "[{:.1} s] round {rounds}: violated {} added {} bound {b:.3} searched {} restricted {} refine {t_refine:.2} s pricing {t_pricing:.2} s",
                     t0.elapsed().as_secs_f64(),
                     pr.violated,
-                    prep.cands.len() - before
+                    prep.cands.len() - before,
+                    pr.searched,
+                    pr.restricted
                 );
             }
             notes.push(format!(

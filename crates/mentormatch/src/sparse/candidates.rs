@@ -1053,7 +1053,10 @@ impl CandidateIndex {
 
     /// Pricing with a floor: the `k` allowed mentors of mentee `i` with the largest reduced
     /// score `s_ij - v_j` *strictly above* `floor` (with their plain scores), best first; empty
-    /// when no allowed mentor with places beats `floor`.
+    /// when no allowed mentor with places beats `floor`; and a bound on the reduced score of
+    /// every allowed pair left out (at least `floor`, or `-inf` when none was left out).
+    /// Mentors priced `+inf` are never returned, and subtrees holding only such mentors are
+    /// skipped (so the search can be restricted to a few mentors cheaply).
     ///
     /// With `floor` = the best reduced score within the mentee's current row, the first entry
     /// (if any) is the exact `max_j (s_ij - v_j)` over every allowed mentor, and an empty answer
@@ -1074,7 +1077,7 @@ impl CandidateIndex {
         floor: f64,
         scratch: &mut Scratch,
         stats: &mut SearchStats,
-    ) -> Vec<(u32, f64)> {
+    ) -> (Vec<(u32, f64)>, f64) {
         self.search(
             problem,
             i,
@@ -1086,7 +1089,6 @@ impl CandidateIndex {
             scratch,
             stats,
         )
-        .0
     }
 
     #[allow(clippy::too_many_arguments)]

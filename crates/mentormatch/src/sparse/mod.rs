@@ -49,6 +49,10 @@ pub struct Prepared {
     pub k: usize,
     /// Remarks for the result.
     pub notes: Vec<String>,
+    /// Incremental pricing state: the prices of the last [`Prepared::price_columns`] pass.
+    priced_at: Vec<f64>,
+    /// Per mentee: every allowed pair *not in its row* has `s_ij - priced_at[j] <= cert[i]`.
+    cert: Vec<f64>,
 }
 
 impl Prepared {
@@ -76,6 +80,8 @@ impl Prepared {
             pinned_total,
             k: k.max(1),
             notes: Vec::new(),
+            priced_at: Vec::new(),
+            cert: Vec::new(),
         }
     }
 
@@ -201,20 +207,47 @@ impl Prepared {
         tol: f64,
         progress: &dyn Progress,
     ) -> Pricing {
-        let prices = self.index.prices(v);
         let n = self.pinned.len();
+        let m = self.remaining.len();
+        // Incremental pricing. After a pass at prices `w`, `cert[i]` bounds `s_ij - w_j` over
+        // the pairs outside row `i` (rows only grow, so it stays a bound over what is still
+        // outside). At new prices `v`, a pair whose mentor did not get cheaper (`v_j >= w_j`)
+        // has `s_ij - v_j <= cert[i]`; so when `cert[i] <= floor` only the mentors that got
+        // cheaper (`Δ`) can beat the floor, and a search restricted to them (every other
+        // mentor priced `+inf`) gives the exact dual. Otherwise (first pass, or the row got
+        // dearer than the certificate) the mentee is searched over all mentors.
+        let incremental = self.priced_at.len() == m && self.cert.len() == n;
+        let cheaper: Vec<bool> = if incremental {
+            (0..m).map(|j| v[j] < self.priced_at[j]).collect()
+        } else {
+            vec![true; m]
+        };
+        let n_cheaper = cheaper.iter().filter(|&&c| c).count();
+        let prices = self.index.prices(v);
+        let masked = (incremental && n_cheaper > 0).then(|| {
+            let w: Vec<f64> = (0..m)
+                .map(|j| if cheaper[j] { v[j] } else { f64::INFINITY })
+                .collect();
+            self.index.prices(&w)
+        });
+        if !incremental {
+            self.cert = vec![f64::INFINITY; n];
+        }
         progress.stage("pricing", self.free.len() as u64);
         let mut out = Pricing {
             u: vec![0.0; n],
             violated: 0,
             added: 0,
             excess: 0.0,
+            searched: 0,
+            restricted: 0,
         };
         let mut add: HashMap<usize, candidates::Row> = HashMap::new();
         let mut stats = SearchStats::default();
         const CHUNK: usize = 16384;
         for chunk in self.free.chunks(CHUNK) {
-            let part: Vec<(usize, f64, Vec<(u32, f64)>, SearchStats)> = chunk
+            #[allow(clippy::type_complexity)]
+            let part: Vec<(usize, f64, Vec<(u32, f64)>, f64, u8, SearchStats)> = chunk
                 .par_iter()
                 .map_init(candidates::Scratch::default, |scratch, &i| {
                     let mut st = SearchStats::default();
@@ -227,25 +260,45 @@ impl Prepared {
                         .fold(0.0f64, f64::max);
                     // Pairs outside the row score at most `outside[i]` and prices are
                     // `>= 0`, so none can beat a floor at or above it: no search needed.
-                    let list = if self.cands.outside[i] <= floor {
-                        Vec::new()
-                    } else {
-                        self.index.query_priced_above(
+                    if self.cands.outside[i] <= floor {
+                        return (i, floor, Vec::new(), floor, 0, st);
+                    }
+                    let old = self.cert[i];
+                    if incremental && old <= floor {
+                        let Some(masked) = &masked else {
+                            return (i, floor, Vec::new(), old, 0, st);
+                        };
+                        let (list, left) = self.index.query_priced_above(
                             problem,
                             i,
                             k_add.max(1),
-                            &prices,
+                            masked,
                             floor,
                             scratch,
                             &mut st,
-                        )
-                    };
-                    (i, floor, list, st)
+                        );
+                        return (i, floor, list, left.max(old), 1, st);
+                    }
+                    let (list, left) = self.index.query_priced_above(
+                        problem,
+                        i,
+                        k_add.max(1),
+                        &prices,
+                        floor,
+                        scratch,
+                        &mut st,
+                    );
+                    (i, floor, list, left, 2, st)
                 })
                 .collect();
-            for (i, floor, list, st) in part {
+            for (i, floor, list, left, kind, st) in part {
                 stats.pairs_scored += st.pairs_scored;
                 stats.bounds += st.bounds;
+                match kind {
+                    1 => out.restricted += 1,
+                    2 => out.searched += 1,
+                    _ => {}
+                }
                 let best = list
                     .first()
                     .map_or(floor, |&(j, s)| (s - v[j as usize]).max(floor));
@@ -260,10 +313,15 @@ impl Prepared {
                     out.added += list.len();
                     row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                     add.insert(i, (row, self.cands.outside[i]));
+                    // What stays outside: what the search left out.
+                    self.cert[i] = left.max(floor);
+                } else {
+                    self.cert[i] = left.max(best);
                 }
             }
             progress.inc(chunk.len() as u64);
         }
+        self.priced_at = v.to_vec();
         self.cands.stats.pairs_scored += stats.pairs_scored;
         self.cands.stats.bounds += stats.bounds;
         if !add.is_empty() {
@@ -382,6 +440,10 @@ pub struct Pricing {
     pub added: usize,
     /// `Σ_i (u_i - row best)`: how much the pairs outside the rows add to the bound.
     pub excess: f64,
+    /// Mentees searched over every mentor.
+    pub searched: usize,
+    /// Mentees searched over the mentors that got cheaper since the last pass only.
+    pub restricted: usize,
 }
 
 /// The Hall witness of a failed search whose mentees all have complete rows.
