@@ -192,9 +192,11 @@ impl Prepared {
     /// mentors whose reduced score beats it ([`CandidateIndex::query_priced_above`], prices
     /// folded into the node bounds, so most mentees cost a few bound evaluations). Up to
     /// `k_add` such mentors join the row (rows stay sorted by score; the left-out bound stays
-    /// valid since rows only grow). The returned `u` is the *exact* `max(0, max_j (s_ij - v_j))`
-    /// over all allowed mentors with places (0 for pinned mentees), i.e. the mentee duals that
-    /// make `(u, v)` feasible for the LP dual of the whole problem ([`Prepared::global_bound`]).
+    /// valid since rows only grow). The returned `u` satisfies `u_i >= s_ij - v_j` for every
+    /// allowed pair and `u_i >= 0` (0 for pinned mentees), i.e. `(u, v)` is feasible for the LP
+    /// dual of the whole problem ([`Prepared::global_bound`]); it is the exact
+    /// `max(0, max_j (s_ij - v_j))` on the first pass, and exceeds it by at most `tol` later
+    /// (incremental passes).
     ///
     /// A mentee counts as violated when an outside pair beats its row by more than `tol`; none
     /// violated means the assignment LP over the rows has the same optimum as over all pairs,
@@ -217,8 +219,12 @@ impl Prepared {
         // mentor priced `+inf`) gives the exact dual. Otherwise (first pass, or the row got
         // dearer than the certificate) the mentee is searched over all mentors.
         let incremental = self.priced_at.len() == m && self.cert.len() == n;
+        // Prices that fell by at most `slack` are treated as unchanged: their pairs are
+        // bounded by `cert[i] + slack` (see below), which keeps auction noise of a few ε from
+        // sending every mentee to a full search.
+        let slack = 0.5 * tol;
         let cheaper: Vec<bool> = if incremental {
-            (0..m).map(|j| v[j] < self.priced_at[j]).collect()
+            (0..m).map(|j| v[j] < self.priced_at[j] - slack).collect()
         } else {
             vec![true; m]
         };
@@ -263,8 +269,10 @@ impl Prepared {
                     if self.cands.outside[i] <= floor {
                         return (i, floor, Vec::new(), floor, 0, st);
                     }
-                    let old = self.cert[i];
-                    if incremental && old <= floor {
+                    // Every pair outside the row whose mentor is not in Δ has
+                    // `s_ij - v_j <= s_ij - w_j + slack <= cert[i] + slack`.
+                    let old = self.cert[i] + slack;
+                    if incremental && old <= floor + tol {
                         let Some(masked) = &masked else {
                             return (i, floor, Vec::new(), old, 0, st);
                         };
@@ -302,8 +310,11 @@ impl Prepared {
                 let best = list
                     .first()
                     .map_or(floor, |&(j, s)| (s - v[j as usize]).max(floor));
-                out.u[i] = best;
-                out.excess += best - floor;
+                // `left` bounds every pair left outside (after a restricted search it
+                // includes `cert[i] + slack`), so `max(best, left)` is a valid dual.
+                let u = best.max(left);
+                out.u[i] = u;
+                out.excess += u - floor;
                 if best > floor + tol {
                     out.violated += 1;
                     let (js, ss) = self.cands.row(i);
@@ -432,7 +443,8 @@ impl Prepared {
 /// Outcome of [`Prepared::price_columns`].
 #[derive(Debug, Clone)]
 pub struct Pricing {
-    /// Exact mentee duals `max(0, max_j (s_ij - v_j))` over all allowed pairs (0 when pinned).
+    /// Mentee duals: `u_i >= max(0, max_j (s_ij - v_j))` over all allowed pairs (0 when
+    /// pinned), exact on a first pass and within `tol` of it on incremental passes.
     pub u: Vec<f64>,
     /// Mentees with an outside pair beating their row by more than the tolerance.
     pub violated: usize,
