@@ -7,6 +7,7 @@
 //!   --seed <seed>       (default 1)
 //!   --starts <n>        (heuristic starts, default 4)
 //!   --repeat <r>        (runs per solver; the median time is printed)
+//!   --time-limit <s>    (seconds; the heuristic stops early and reports its certified gap)
 //! ```
 //! Peak memory: run under `/usr/bin/time -v`, or read `VmHWM` printed at the end.
 #![allow(clippy::unwrap_used)]
@@ -40,6 +41,7 @@ fn main() {
     let seed: u64 = opt("--seed").and_then(|s| s.parse().ok()).unwrap_or(1);
     let starts: Option<usize> = opt("--starts").and_then(|s| s.parse().ok());
     let repeat: usize = opt("--repeat").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let time_limit: Option<f64> = opt("--time-limit").and_then(|s| s.parse().ok());
 
     let t = Instant::now();
     let cohort = synthetic_cohort(n, m, seed);
@@ -87,6 +89,7 @@ fn main() {
             candidates: Some(k),
             seed: Some(seed),
             starts,
+            time_limit,
             ..Config::default()
         };
         let mut times = Vec::new();

@@ -198,7 +198,8 @@ proptest! {
         let mut prep = Prepared::new(&problem, k, &NoProgress);
         let index = CandidateIndex::new(&problem, &prep.remaining);
         let pv = index.prices(&v);
-        for i in 0..problem.n_mentees() {
+        // Pinned mentees are never priced (their pair is fixed).
+        for &i in &prep.free.clone() {
             let mut scratch = Default::default();
             let mut st = Default::default();
             let (got, _) = index.query_priced_above(&problem, i, m, &pv, floor, &mut scratch, &mut st);
@@ -221,8 +222,8 @@ proptest! {
         let free = prep.free.clone();
         let pinned = prep.pinned.clone();
         let pr = prep.price_columns(&problem, &v, 2, 0.0, &NoProgress);
-        for i in 0..problem.n_mentees() {
-            let want = if pinned[i].is_some() {
+        for (i, pin) in pinned.iter().enumerate() {
+            let want = if pin.is_some() {
                 0.0
             } else {
                 (0..m)
