@@ -221,7 +221,7 @@ proptest! {
         }
         let free = prep.free.clone();
         let pinned = prep.pinned.clone();
-        let pr = prep.price_columns(&problem, &v, 2, 0.0, &NoProgress);
+        let pr = prep.price_columns(&problem, &v, 2, 0.0, &NoProgress, &|| false);
         for (i, pin) in pinned.iter().enumerate() {
             let want = if pin.is_some() {
                 0.0

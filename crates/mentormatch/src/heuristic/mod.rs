@@ -1,12 +1,32 @@
-//! The heuristic backend for very large programmes: sparse candidates, a greedy-by-regret
-//! construction, local search (moves, swaps and two-step ejection chains within the
-//! candidates), several starts in parallel, and a certificate (an upper bound on the optimum
-//! over all allowed pairs, see [`crate::sparse::bound`]).
+//! The heuristic backend for very large programmes: sparse candidates, an auction with
+//! column generation, local search, and a certificate (an upper bound on the optimum over all
+//! allowed pairs, see [`crate::sparse::bound`]).
+//!
+//! # Pipeline
+//! 1. Candidates: each mentee's `k` best allowed mentors by raw score (plus a few random ones).
+//!    Top-k by raw score puts the same popular mentors in nearly every list, so on its own it
+//!    leaves good mentors out of every list.
+//! 2. An ε-scaled forward auction with reverse steps over the candidates ([`auction`]): an
+//!    assignment within `n ε` of the optimum over the rows, and mentor prices `v` that are
+//!    near-optimal duals (no empty place keeps a price).
+//! 3. Column generation: a pricing pass ([`Prepared::price_columns`]) searches the candidate
+//!    index for pairs whose *reduced* score `s_ij - v_j` beats the mentee's row, with prices
+//!    folded into the node bounds, and adds them; the auction resumes from its state. This
+//!    repeats until no pair outside the rows beats its row by more than ε, the certificate
+//!    proves the assignment within [`GAP_TARGET`], or the round / time limit. Every pass also
+//!    yields mentee duals `u` with `(u, v)` feasible for the LP dual of the *whole* problem, so
+//!    each round gives a sound certificate `pinned + Σ u_i + Σ r_j v_j` (the best is kept).
+//!    Once no pair outside the rows could improve the LP, the rows hold an optimum of the whole
+//!    problem (the assignment LP is integral).
+//! 4. Local search (moves, swaps, ejection chains within the rows) and, for small cohorts,
+//!    further greedy starts; then quota / spread repair when the configuration has goals.
 //!
 //! Deterministic: start `s` uses its own generator seeded from `(seed, s)` and runs
-//! sequentially; the best start is chosen by (total score, start index). The number of threads
-//! only changes how many starts run at once. A time limit stops local search early, and then
-//! the result may depend on timing (a note says so).
+//! sequentially; the auction is sequential; pricing is parallel per mentee with results
+//! merged in mentee order; the best start is chosen by (total score, start index). The number
+//! of threads only changes how many starts run at once. A time limit stops column generation
+//! and local search early, and then the result may depend on timing (a note says so); the
+//! certificate stays sound.
 
 mod auction;
 pub mod goals;
@@ -472,7 +492,7 @@ impl Backend for HeuristicBackend {
             );
             t_refine += t.elapsed().as_secs_f64();
             let t = Instant::now();
-            let pr = prep.price_columns(problem, &v, PRICING_ADD, AUCTION_EPS, p);
+            let pr = prep.price_columns(problem, &v, PRICING_ADD, AUCTION_EPS, p, &stop);
             t_pricing += t.elapsed().as_secs_f64();
             let b = prep.global_bound(&pr.u, &v);
             priced_bound = priced_bound.min(b);
@@ -492,6 +512,9 @@ impl Backend for HeuristicBackend {
                 prep.cands.len() - before,
                 prep.objective(&a.assign)
             ));
+            if pr.stopped {
+                break;
+            }
             if pr.violated == 0 {
                 converged = true;
                 break;

@@ -27,6 +27,31 @@
 //! With `v = 0` this is the plain "sum of every mentee's best allowed score". With the exact
 //! candidate-graph duals it equals the candidate optimum plus, per mentee, how far the best
 //! left-out pair could exceed the mentee's dual — zero when `k` is large enough.
+//!
+//! # The certificate of column generation
+//! [`super::Prepared::price_columns`] returns, for prices `v >= 0`, mentee duals `u_i` with
+//! `u_i >= max(0, s_ij - v_j)` for **every** allowed pair (not only candidates), so
+//! `pinned + Σ u_i + Σ_j r_j v_j` ([`super::Prepared::global_bound`]) is an upper bound by the
+//! weak duality above, whatever `v` is. Why each `u_i` is large enough:
+//! - pairs in the row: `u_i >= floor_i = max(0, max_{row} (s_ij - v_j))` by construction;
+//! - pairs outside the row with raw score bound `outside_i <= floor_i`: `s_ij - v_j <= s_ij
+//!   <= outside_i` (prices are `>= 0`), so no search is needed;
+//! - otherwise a search of the candidate index with prices folded into its node bounds
+//!   ([`super::CandidateIndex::query_priced_above`]) returns every pair above the floor and a
+//!   bound on the rest, sound bit for bit (monotone rounding, see [`super::candidates`]);
+//! - incremental passes keep, per mentee, a bound `cert_i` on `s_ij - w_j` over the pairs
+//!   outside its row at the previous prices `w` (rows only grow, so it stays a bound on what
+//!   is still outside). A mentor whose price did not fall by more than `slack` has
+//!   `s_ij - v_j <= s_ij - w_j + slack <= cert_i + slack`; the mentors that fell further are
+//!   searched (all other mentors priced `+inf`, so subtrees without them are skipped), and
+//!   `u_i` is the largest of the three. This is why `u_i` may exceed the exact
+//!   `max_j (s_ij - v_j)` by at most `slack + tol` on later passes: sound, slightly loose.
+//! - a pass stopped by the time limit gives the rest `max(floor_i, outside_i)`, also sound.
+//!
+//! The tests check the bound against the dense exact optimum (`tests/heuristic_backend.rs`:
+//! random small cohorts by proptest, and generated cohorts with `k = 3`, where pricing must
+//! find nearly every good pair) and the priced search against brute force
+//! (`tests/sparse_exact.rs`).
 
 use rayon::prelude::*;
 

@@ -200,7 +200,8 @@ impl Prepared {
     ///
     /// A mentee counts as violated when an outside pair beats its row by more than `tol`; none
     /// violated means the assignment LP over the rows has the same optimum as over all pairs,
-    /// up to `tol` per mentee, at these prices.
+    /// up to `tol` per mentee, at these prices. When `stop()` says so between chunks of
+    /// mentees, the rest are not searched and get the loose dual `max(row best, outside)`.
     pub fn price_columns(
         &mut self,
         problem: &Problem,
@@ -208,6 +209,7 @@ impl Prepared {
         k_add: usize,
         tol: f64,
         progress: &dyn Progress,
+        stop: &dyn Fn() -> bool,
     ) -> Pricing {
         let n = self.pinned.len();
         let m = self.remaining.len();
@@ -247,11 +249,29 @@ impl Prepared {
             excess: 0.0,
             searched: 0,
             restricted: 0,
+            stopped: false,
         };
         let mut add: HashMap<usize, candidates::Row> = HashMap::new();
         let mut stats = SearchStats::default();
         const CHUNK: usize = 16384;
         for chunk in self.free.chunks(CHUNK) {
+            if out.stopped || stop() {
+                // Out of time: the rest keep a valid but loose dual, the row's best or the
+                // bound on everything left out of the row (`outside`, prices being `>= 0`).
+                out.stopped = true;
+                for &i in chunk {
+                    let (js, ss) = self.cands.row(i);
+                    let floor = js
+                        .iter()
+                        .zip(ss)
+                        .filter(|(&j, _)| self.remaining[j as usize] > 0)
+                        .map(|(&j, &s)| s - v[j as usize])
+                        .fold(0.0f64, f64::max);
+                    out.u[i] = floor.max(self.cands.outside[i]);
+                    out.excess += out.u[i] - floor;
+                }
+                continue;
+            }
             #[allow(clippy::type_complexity)]
             let part: Vec<(usize, f64, Vec<(u32, f64)>, f64, u8, SearchStats)> = chunk
                 .par_iter()
@@ -332,7 +352,13 @@ impl Prepared {
             }
             progress.inc(chunk.len() as u64);
         }
-        self.priced_at = v.to_vec();
+        if out.stopped {
+            // Certificates are now partly from older prices: start afresh next time.
+            self.priced_at.clear();
+            self.cert.clear();
+        } else {
+            self.priced_at = v.to_vec();
+        }
         self.cands.stats.pairs_scored += stats.pairs_scored;
         self.cands.stats.bounds += stats.bounds;
         if !add.is_empty() {
@@ -456,6 +482,8 @@ pub struct Pricing {
     pub searched: usize,
     /// Mentees searched over the mentors that got cheaper since the last pass only.
     pub restricted: usize,
+    /// The pass stopped early (time limit); `u` is still a valid dual, but looser.
+    pub stopped: bool,
 }
 
 /// The Hall witness of a failed search whose mentees all have complete rows.
