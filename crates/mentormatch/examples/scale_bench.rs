@@ -7,6 +7,7 @@
 //!   --seed <seed>       (default 1)
 //!   --starts <n>        (heuristic starts, default 4)
 //!   --repeat <r>        (runs per solver; the median time is printed)
+//!   --time-limit <s>    (seconds; the heuristic stops early and reports its certified gap)
 //! ```
 //! Peak memory: run under `/usr/bin/time -v`, or read `VmHWM` printed at the end.
 #![allow(clippy::unwrap_used)]
@@ -26,6 +27,17 @@ fn vm_hwm() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+fn vm_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| "?".into())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(2000);
@@ -40,10 +52,15 @@ fn main() {
     let seed: u64 = opt("--seed").and_then(|s| s.parse().ok()).unwrap_or(1);
     let starts: Option<usize> = opt("--starts").and_then(|s| s.parse().ok());
     let repeat: usize = opt("--repeat").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let time_limit: Option<f64> = opt("--time-limit").and_then(|s| s.parse().ok());
 
     let t = Instant::now();
     let cohort = synthetic_cohort(n, m, seed);
-    println!("generate {n} x {m}: {:.2} s", t.elapsed().as_secs_f64());
+    println!(
+        "generate {n} x {m}: {:.2} s, resident {}",
+        t.elapsed().as_secs_f64(),
+        vm_rss()
+    );
 
     if solver == "cands" {
         let cfg = Config {
@@ -81,19 +98,29 @@ fn main() {
     };
     let mut exact_obj = None;
     let mut rows = Vec::new();
+    // A single run takes the cohort itself rather than a copy, so the peak memory is the
+    // solver's, not the solver's plus a second cohort held by the harness.
+    let single = kinds.len() == 1 && repeat <= 1;
+    let mut cohort = Some(cohort);
     for (name, kind) in kinds {
         let cfg = Config {
             solver: kind,
             candidates: Some(k),
             seed: Some(seed),
             starts,
+            time_limit,
             ..Config::default()
         };
         let mut times = Vec::new();
         let mut last = None;
         for _ in 0..repeat.max(1) {
             let t = Instant::now();
-            let problem = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
+            let c = if single {
+                cohort.take().unwrap()
+            } else {
+                cohort.clone().unwrap()
+            };
+            let problem = Problem::new(c, cfg.clone(), vec![]).unwrap();
             let t_problem = t.elapsed().as_secs_f64();
             let r = mentormatch::solve(&problem).unwrap();
             times.push((t.elapsed().as_secs_f64(), t_problem));

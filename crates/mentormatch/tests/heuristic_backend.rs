@@ -232,3 +232,77 @@ fn infeasible_cohorts_get_a_hall_witness() {
         other => panic!("expected infeasible, got {:?}", other.map(|r| r.objective)),
     }
 }
+
+/// Column generation from very short candidate lists (k = 3, so nearly every good pair must
+/// be found by pricing): the certificate is sound and tight against the dense optimum, with
+/// pins and forbidden pairs on the path.
+#[test]
+fn column_generation_certifies_the_dense_optimum() {
+    for (n, m, seed) in [(300, 300, 3), (250, 400, 8)] {
+        let cohort = mentormatch::synthetic_cohort(n, m, seed);
+        let mut cfg = heuristic(false, 3, 1);
+        cfg.pin.push(PairRef {
+            mentee: cohort.mentees[0].profile.id.clone(),
+            mentor: cohort.mentors[1].profile.id.clone(),
+            reason: None,
+        });
+        for b in 1..6 {
+            cfg.forbid.push(PairRef {
+                mentee: cohort.mentees[b].profile.id.clone(),
+                mentor: cohort.mentors[b * 7 % m].profile.id.clone(),
+                reason: None,
+            });
+        }
+        let problem = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
+        let h = mentormatch::solve(&problem).unwrap();
+        let mut exact_cfg = cfg;
+        exact_cfg.solver = SolverKind::Exact;
+        let e = mentormatch::solve(&Problem::new(cohort, exact_cfg, vec![]).unwrap()).unwrap();
+        check_hard_rules(&problem, &h);
+        let b = h.bound.unwrap();
+        assert!(
+            b >= e.objective - 1e-6,
+            "bound {b} below the optimum {}",
+            e.objective
+        );
+        assert!(
+            b - e.objective <= 1e-4 * e.objective,
+            "certificate {b} not within 0.01% of the optimum {}",
+            e.objective
+        );
+        assert!(
+            h.objective >= e.objective * (1.0 - 1e-4),
+            "{} vs {}",
+            h.objective,
+            e.objective
+        );
+        assert!(
+            h.notes.iter().any(|x| x.starts_with("pricing round 2")),
+            "pricing had to add pairs: {:?}",
+            h.notes
+        );
+    }
+}
+
+/// Under a time limit the heuristic stops early and still reports a sound bound.
+#[test]
+fn time_limit_keeps_an_honest_certificate() {
+    let cohort = mentormatch::synthetic_cohort(300, 300, 5);
+    let mut cfg = heuristic(false, 3, 1);
+    cfg.time_limit = Some(1e-6);
+    let problem = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
+    let h = mentormatch::solve(&problem).unwrap();
+    check_hard_rules(&problem, &h);
+    let mut exact_cfg = cfg;
+    exact_cfg.time_limit = None;
+    exact_cfg.solver = SolverKind::Exact;
+    let e = mentormatch::solve(&Problem::new(cohort, exact_cfg, vec![]).unwrap()).unwrap();
+    let b = h.bound.unwrap();
+    assert!(
+        b >= e.objective - 1e-6,
+        "bound {b} below the optimum {}",
+        e.objective
+    );
+    assert!(h.objective <= e.objective + 1e-6);
+    assert_eq!(h.pairs.len(), 300);
+}

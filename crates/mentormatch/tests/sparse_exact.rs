@@ -182,3 +182,66 @@ fn candidates_are_the_top_k_on_generated_cohorts() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The priced search with a floor against brute force: it returns exactly the allowed
+    /// mentors (with places) whose reduced score beats the floor, best first, and a pricing
+    /// pass returns the exact `max(0, max_j (s_ij - v_j))` over every allowed pair.
+    #[test]
+    fn priced_search_above_a_floor(cohort in common::cohort(6, 9), k in 1usize..4, forbid in any::<u8>(), prices in prop::collection::vec(0u8..40, 9), floor in 0.0f64..40.0, pin in any::<bool>()) {
+        let cfg = with_rules(config(true, SolverKind::Auto, k), &cohort, forbid, pin, None);
+        let Ok(problem) = Problem::new(cohort, cfg, vec![]) else { return Ok(()); };
+        let m = problem.n_mentors();
+        let v: Vec<f64> = (0..m).map(|j| f64::from(prices[j % prices.len()]) * 1.5).collect();
+        let mut prep = Prepared::new(&problem, k, &NoProgress);
+        let index = CandidateIndex::new(&problem, &prep.remaining);
+        let pv = index.prices(&v);
+        // Pinned mentees are never priced (their pair is fixed).
+        for &i in &prep.free.clone() {
+            let mut scratch = Default::default();
+            let mut st = Default::default();
+            let (got, _) = index.query_priced_above(&problem, i, m, &pv, floor, &mut scratch, &mut st);
+            let mut want: Vec<(u32, f64)> = (0..m)
+                .filter(|&j| prep.remaining[j] > 0)
+                .filter_map(|j| {
+                    let (s, ok) = problem.pair(i, j);
+                    (ok && s - v[j] > floor).then_some((j as u32, s))
+                })
+                .collect();
+            want.sort_by(|a, b| (b.1 - v[b.0 as usize]).total_cmp(&(a.1 - v[a.0 as usize])).then(a.0.cmp(&b.0)));
+            let key = |x: &[(u32, f64)]| -> Vec<f64> { x.iter().map(|&(j, s)| s - v[j as usize]).collect() };
+            prop_assert_eq!(key(&got), key(&want), "mentee {}", i);
+            let mut a: Vec<u32> = got.iter().map(|x| x.0).collect();
+            let mut b: Vec<u32> = want.iter().map(|x| x.0).collect();
+            a.sort_unstable();
+            b.sort_unstable();
+            prop_assert_eq!(a, b);
+        }
+        let free = prep.free.clone();
+        let pinned = prep.pinned.clone();
+        let pr = prep.price_columns(&problem, &v, 2, 0.0, &NoProgress, &|| false);
+        for (i, pin) in pinned.iter().enumerate() {
+            let want = if pin.is_some() {
+                0.0
+            } else {
+                (0..m)
+                    .filter(|&j| prep.remaining[j] > 0)
+                    .filter_map(|j| {
+                        let (s, ok) = problem.pair(i, j);
+                        ok.then_some(s - v[j])
+                    })
+                    .fold(0.0f64, f64::max)
+            };
+            prop_assert_eq!(pr.u[i], want, "mentee {}", i);
+        }
+        // Rows only grow, and stay true scores of allowed pairs.
+        for &i in &free {
+            let (js, ss) = prep.cands.row(i);
+            for (&j, &s) in js.iter().zip(ss) {
+                prop_assert_eq!(problem.pair(i, j as usize), (s, true));
+            }
+        }
+    }
+}

@@ -1,12 +1,32 @@
-//! The heuristic backend for very large programmes: sparse candidates, a greedy-by-regret
-//! construction, local search (moves, swaps and two-step ejection chains within the
-//! candidates), several starts in parallel, and a certificate (an upper bound on the optimum
-//! over all allowed pairs, see [`crate::sparse::bound`]).
+//! The heuristic backend for very large programmes: sparse candidates, an auction with
+//! column generation, local search, and a certificate (an upper bound on the optimum over all
+//! allowed pairs, see [`crate::sparse::bound`]).
+//!
+//! # Pipeline
+//! 1. Candidates: each mentee's `k` best allowed mentors by raw score (plus a few random ones).
+//!    Top-k by raw score puts the same popular mentors in nearly every list, so on its own it
+//!    leaves good mentors out of every list.
+//! 2. An ε-scaled forward auction with reverse steps over the candidates ([`auction`]): an
+//!    assignment within `n ε` of the optimum over the rows, and mentor prices `v` that are
+//!    near-optimal duals (no empty place keeps a price).
+//! 3. Column generation: a pricing pass ([`Prepared::price_columns`]) searches the candidate
+//!    index for pairs whose *reduced* score `s_ij - v_j` beats the mentee's row, with prices
+//!    folded into the node bounds, and adds them; the auction resumes from its state. This
+//!    repeats until no pair outside the rows beats its row by more than ε, the certificate
+//!    proves the assignment within [`GAP_TARGET`], or the round / time limit. Every pass also
+//!    yields mentee duals `u` with `(u, v)` feasible for the LP dual of the *whole* problem, so
+//!    each round gives a sound certificate `pinned + Σ u_i + Σ r_j v_j` (the best is kept).
+//!    Once no pair outside the rows could improve the LP, the rows hold an optimum of the whole
+//!    problem (the assignment LP is integral).
+//! 4. Local search (moves, swaps, ejection chains within the rows) and, for small cohorts,
+//!    further greedy starts; then quota / spread repair when the configuration has goals.
 //!
 //! Deterministic: start `s` uses its own generator seeded from `(seed, s)` and runs
-//! sequentially; the best start is chosen by (total score, start index). The number of threads
-//! only changes how many starts run at once. A time limit stops local search early, and then
-//! the result may depend on timing (a note says so).
+//! sequentially; the auction is sequential; pricing is parallel per mentee with results
+//! merged in mentee order; the best start is chosen by (total score, start index). The number
+//! of threads only changes how many starts run at once. A time limit stops column generation
+//! and local search early, and then the result may depend on timing (a note says so); the
+//! certificate stays sound.
 
 mod auction;
 pub mod goals;
@@ -33,8 +53,22 @@ pub const DEFAULT_STARTS: usize = 4;
 /// Above this many free mentees one start (the auction and local search) is the default.
 const LARGE: usize = 20_000;
 
-/// Pricing rounds (column generation) after the first auction (none above LARGE mentees).
-const PRICING_ROUNDS: usize = 2;
+/// Most pricing rounds (column generation) after the first auction.
+const MAX_PRICING_ROUNDS: usize = 50;
+
+/// Column generation stops when the pairs outside the rows add less than this fraction to the
+/// bound (see [`Pricing::excess`](crate::sparse::Pricing)).
+const NEGLIGIBLE: f64 = 2e-6;
+
+/// Column generation stops once the certificate proves the assignment within this fraction of
+/// the optimum (0.01%, the 10,000 x 10,000 target; larger cohorts stop there too).
+const GAP_TARGET: f64 = 1e-4;
+
+/// Coordinate-descent sweeps over the mentor prices before each pricing pass.
+const REFINE_SWEEPS: usize = 3;
+
+/// Pairs a pricing pass adds per violated mentee (its best by reduced score).
+const PRICING_ADD: usize = 5;
 
 /// Final ε of the auction, in score points (0-100): the auction's assignment is within
 /// `ε` per mentee of the optimum over the candidates.
@@ -430,43 +464,95 @@ impl Backend for HeuristicBackend {
         // auction alone (plus local search) is used unless more starts are configured.
         p.stage("auction", 0);
         let mut auction = auction::run(&prep, 10.0, AUCTION_EPS, 4.0, 500, None, &stop);
-        // Column generation: pairs outside the candidates whose reduced score beats the
-        // auction's prices join the candidates, and the auction resumes from its prices.
+        // Column generation: price every allowed pair against the auction's prices; pairs
+        // that beat their mentee's row join the candidates and the auction resumes from its
+        // prices, until no pair outside the rows could improve the LP (then the rows hold an
+        // optimum of the whole problem) or the round / time limit. Every pass also yields the
+        // exact mentee duals for these prices, hence a certificate (the best one is kept).
+        let t_first = t0.elapsed().as_secs_f64() - t_feas;
+        if std::env::var_os("MENTORMATCH_DEBUG").is_some() {
+            eprintln!("[{:.1} s] candidates {t_cands:.2} s, feasibility {:.2} s, first auction {t_first:.2} s", t0.elapsed().as_secs_f64(), t_feas - t_cands);
+        }
+        let (mut t_refine, mut t_pricing) = (0.0, 0.0);
         let mut rounds = 0;
+        let mut priced_bound = f64::INFINITY;
+        let mut converged = false;
         while let Some(a) = &auction {
-            // A pricing pass costs about as much as candidate generation at 100,000 mentees
-            // (the priced search prunes less); above LARGE it is left out by default.
-            let max_rounds = if prep.free.len() > LARGE {
-                0
-            } else {
-                PRICING_ROUNDS
-            };
-            if rounds >= max_rounds || stop() {
-                break;
-            }
             rounds += 1;
             let before = prep.cands.len();
-            let row_best = prep.best_reduced(&a.prices);
-            let u = prep.price(problem, &a.prices, 5, true, p);
-            let violated = prep
-                .free
-                .iter()
-                .zip(&row_best)
-                .filter(|&(&i, &b)| u[i] > b + AUCTION_EPS)
-                .count();
-            if violated == 0 || prep.cands.len() == before {
-                break;
+            let t = Instant::now();
+            // Prices for pricing and the certificate: the auction's, with the prices of empty
+            // places brought down (see `bound::refine`).
+            let v = bound::refine(
+                &prep.cands,
+                &prep.free,
+                &prep.remaining,
+                &a.prices,
+                REFINE_SWEEPS,
+            );
+            t_refine += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let pr = prep.price_columns(problem, &v, PRICING_ADD, AUCTION_EPS, p, &stop);
+            t_pricing += t.elapsed().as_secs_f64();
+            let b = prep.global_bound(&pr.u, &v);
+            priced_bound = priced_bound.min(b);
+            if std::env::var_os("MENTORMATCH_DEBUG").is_some() {
+                eprintln!(
+                    "[{:.1} s] round {rounds}: violated {} added {} bound {b:.3} searched {} restricted {} refine {t_refine:.2} s pricing {t_pricing:.2} s",
+                    t0.elapsed().as_secs_f64(),
+                    pr.violated,
+                    prep.cands.len() - before,
+                    pr.searched,
+                    pr.restricted
+                );
             }
             notes.push(format!(
-                "pricing round {rounds}: {violated} mentee(s) had a better pair outside the candidates; {} pairs added",
-                prep.cands.len() - before
+                "pricing round {rounds}: {} mentee(s) had a better pair outside the candidates; {} pairs added; bound {b:.3} (auction total {:.3})",
+                pr.violated,
+                prep.cands.len() - before,
+                prep.objective(&a.assign)
             ));
-            let v = a.prices.clone();
+            if pr.stopped {
+                break;
+            }
+            if pr.violated == 0 {
+                converged = true;
+                break;
+            }
+            // The certificate already proves the auction's assignment within GAP_TARGET of
+            // the optimum: more rounds could only shave what is left of the gap.
+            let total = prep.objective(&a.assign);
+            if b - total <= GAP_TARGET * b.abs() {
+                converged = true;
+                notes.push(format!(
+                    "column generation stopped: certified gap {:.4}% at round {rounds}",
+                    100.0 * (b - total) / b.abs().max(1e-300)
+                ));
+                break;
+            }
+            // What the pairs outside the rows still add to the bound is negligible: further
+            // rounds would only trade auction noise (violations of a few ε) for time.
+            if pr.excess <= NEGLIGIBLE * b.abs() {
+                converged = true;
+                notes.push(format!(
+                    "column generation stopped: pairs outside the candidates add at most {:.4}% to the bound",
+                    100.0 * pr.excess / b.abs().max(1e-300)
+                ));
+                break;
+            }
+            if rounds >= MAX_PRICING_ROUNDS || stop() {
+                break;
+            }
             p.stage("auction", 0);
-            match auction::run(&prep, 1.0, AUCTION_EPS, 4.0, 500, Some(&v), &stop) {
+            match auction::resume(&prep, a, 1.0, AUCTION_EPS, 500, &stop) {
                 Some(b) => auction = Some(b),
                 None => break,
             }
+        }
+        if auction.is_some() && !converged {
+            notes.push(format!(
+                "column generation stopped after {rounds} pricing round(s) (round or time limit) before every pair was priced out"
+            ));
         }
         let default_starts = if auction.is_some() && prep.free.len() > LARGE {
             1
@@ -530,40 +616,53 @@ impl Backend for HeuristicBackend {
 
         p.stage("certificate", 0);
         let t_search = t0.elapsed().as_secs_f64();
-        // Prices from the final assignment (local search) or, when they bound the candidate
-        // graph better, the auction's; one pricing pass (the exact mentee duals over all
-        // allowed pairs) turns them into a bound over all pairs. (A second pricing pass for
-        // the other price vector was measured not to lower the bound, at 10k and 100k.)
-        let (mut v, mut cand_bound) = bound::prices(
-            &prep.cands,
-            &prep.free,
-            &prep.remaining,
-            &best.assign,
-            prep.pinned_total,
-            64,
-            &|| false,
-        );
-        if let Some(a) = &auction {
-            let b = bound::dual_bound(
+        // The certificate: the best bound of the pricing passes (exact LP duals over all
+        // allowed pairs for the auction's prices). Without an auction, prices from the final
+        // assignment (Jacobi iterations) and one pricing pass.
+        let bound = if priced_bound.is_finite() {
+            let b = auction.as_ref().map_or(f64::INFINITY, |a| {
+                bound::dual_bound(
+                    &prep.cands,
+                    &prep.free,
+                    &prep.remaining,
+                    &a.prices,
+                    prep.pinned_total,
+                )
+            });
+            priced_bound.min(b)
+        } else if stop() {
+            // Out of time before a pricing pass: the candidates' own bound (the left-out pairs
+            // bounded by `outside`), with the best prices at hand.
+            let v = auction
+                .as_ref()
+                .map_or_else(|| vec![0.0; prep.remaining.len()], |a| a.prices.clone());
+            bound::dual_bound(
                 &prep.cands,
                 &prep.free,
                 &prep.remaining,
-                &a.prices,
+                &v,
                 prep.pinned_total,
+            )
+        } else {
+            let (v, cand_bound) = bound::prices(
+                &prep.cands,
+                &prep.free,
+                &prep.remaining,
+                &best.assign,
+                prep.pinned_total,
+                64,
+                &|| false,
             );
-            if b < cand_bound {
-                v = a.prices.clone();
-                cand_bound = b;
-            }
-        }
-        let u = prep.price(problem, &v, 1, false, p);
-        let bound = prep.global_bound(&u, &v).min(cand_bound);
+            let u = prep.price(problem, &v, 1, false, p);
+            prep.global_bound(&u, &v).min(cand_bound)
+        };
         let objective = best.objective;
         let t_end = t0.elapsed().as_secs_f64();
         notes.push(format!(
-            "timings: candidates {t_cands:.2} s, feasibility {:.2} s, auction {:.2} s, starts {:.2} s, certificate {:.2} s",
+            "timings: candidates {t_cands:.2} s, feasibility {:.2} s, column generation {:.2} s (first auction {t_first:.2} s, price refinement {t_refine:.2} s, pricing {t_pricing:.2} s, resumed auctions {:.2} s), starts {:.2} s, certificate {:.2} s",
             t_feas - t_cands,
             t_auction - t_feas,
+            t_auction - t_feas - t_first - t_refine - t_pricing,
             t_search - t_auction,
             t_end - t_search
         ));

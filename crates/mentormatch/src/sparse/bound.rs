@@ -27,6 +27,31 @@
 //! With `v = 0` this is the plain "sum of every mentee's best allowed score". With the exact
 //! candidate-graph duals it equals the candidate optimum plus, per mentee, how far the best
 //! left-out pair could exceed the mentee's dual — zero when `k` is large enough.
+//!
+//! # The certificate of column generation
+//! [`super::Prepared::price_columns`] returns, for prices `v >= 0`, mentee duals `u_i` with
+//! `u_i >= max(0, s_ij - v_j)` for **every** allowed pair (not only candidates), so
+//! `pinned + Σ u_i + Σ_j r_j v_j` ([`super::Prepared::global_bound`]) is an upper bound by the
+//! weak duality above, whatever `v` is. Why each `u_i` is large enough:
+//! - pairs in the row: `u_i >= floor_i = max(0, max_{row} (s_ij - v_j))` by construction;
+//! - pairs outside the row with raw score bound `outside_i <= floor_i`: `s_ij - v_j <= s_ij
+//!   <= outside_i` (prices are `>= 0`), so no search is needed;
+//! - otherwise a search of the candidate index with prices folded into its node bounds
+//!   ([`super::CandidateIndex::query_priced_above`]) returns every pair above the floor and a
+//!   bound on the rest, sound bit for bit (monotone rounding, see [`super::candidates`]);
+//! - incremental passes keep, per mentee, a bound `cert_i` on `s_ij - w_j` over the pairs
+//!   outside its row at the previous prices `w` (rows only grow, so it stays a bound on what
+//!   is still outside). A mentor whose price did not fall by more than `slack` has
+//!   `s_ij - v_j <= s_ij - w_j + slack <= cert_i + slack`; the mentors that fell further are
+//!   searched (all other mentors priced `+inf`, so subtrees without them are skipped), and
+//!   `u_i` is the largest of the three. This is why `u_i` may exceed the exact
+//!   `max_j (s_ij - v_j)` by at most `slack + tol` on later passes: sound, slightly loose.
+//! - a pass stopped by the time limit gives the rest `max(floor_i, outside_i)`, also sound.
+//!
+//! The tests check the bound against the dense exact optimum (`tests/heuristic_backend.rs`:
+//! random small cohorts by proptest, and generated cohorts with `k = 3`, where pricing must
+//! find nearly every good pair) and the priced search against brute force
+//! (`tests/sparse_exact.rs`).
 
 use rayon::prelude::*;
 
@@ -154,4 +179,134 @@ pub fn prices(
         .collect();
     let b = dual_bound(cands, free, cap, &v, pinned);
     (v, b)
+}
+
+/// Lowers the certificate by exact coordinate descent on the mentor prices: `sweeps` passes
+/// over the mentors in index order (Gauss-Seidel, so the result does not depend on threads),
+/// each setting `v_j` to the minimiser of the dual objective over the rows with every other
+/// price fixed.
+///
+/// # Why
+/// Auction prices are ε-complementary for the mentees, but a place that lost its holder in an
+/// earlier phase keeps its price although it ends up empty; every such price adds
+/// `v_j × (empty places)` to `Σ u_i + Σ r_j v_j` for nothing. The step below removes that.
+///
+/// # The step
+/// With the other prices fixed, the dual objective over the rows, as a function of `v_j >= 0`,
+/// is `r_j v_j + Σ_{i: j ∈ row(i)} max(w_i, s_ij - v_j) + const`, where `w_i` is mentee `i`'s
+/// best `max(0, s_ij' - v_j')` over its other row entries. It is convex and piecewise linear
+/// with slope `r_j - #{i : s_ij - w_i > v_j}`, so it is minimised at the `(r_j + 1)`-th largest
+/// `d_i = s_ij - w_i` (or 0 when that is negative or there are at most `r_j` such mentees).
+/// Each step never raises the objective over the rows; the prices stay `>= 0`, so any result
+/// is a valid input to [`dual_bound`] or a pricing pass (the bound over *all* pairs is then
+/// recomputed exactly; the descent itself needs no soundness argument).
+pub fn refine(
+    cands: &Candidates,
+    free: &[usize],
+    cap: &[u32],
+    v: &[f64],
+    sweeps: usize,
+) -> Vec<f64> {
+    let m = cap.len();
+    let n = cands.n();
+    let mut v = v.to_vec();
+    // Columns: the mentees listing each mentor (free mentees only), with their row position.
+    let mut count = vec![0usize; m + 1];
+    for &i in free {
+        for &j in cands.row(i).0 {
+            count[j as usize + 1] += 1;
+        }
+    }
+    for j in 0..m {
+        count[j + 1] += count[j];
+    }
+    let start = count.clone();
+    let mut fill = count;
+    let mut col = vec![(0u32, 0f64); start[m]];
+    for &i in free {
+        let (js, ss) = cands.row(i);
+        for (&j, &s) in js.iter().zip(ss) {
+            let j = j as usize;
+            col[fill[j]] = (i as u32, s);
+            fill[j] += 1;
+        }
+    }
+    drop(fill);
+    // Per mentee: best and second best `s - v` over its row (mentors with places), with the
+    // best's mentor; both at least 0 (the `u_i >= 0` floor).
+    let top2 = |i: usize, v: &[f64]| -> (f64, u32, f64) {
+        let (js, ss) = cands.row(i);
+        let (mut b1, mut a1, mut b2) = (0.0f64, u32::MAX, 0.0f64);
+        for (&j, &s) in js.iter().zip(ss) {
+            if cap[j as usize] == 0 {
+                continue;
+            }
+            let x = s - v[j as usize];
+            if x > b1 {
+                b2 = b1;
+                b1 = x;
+                a1 = j;
+            } else if x > b2 {
+                b2 = x;
+            }
+        }
+        (b1, a1, b2)
+    };
+    let mut top: Vec<(f64, u32, f64)> = vec![(0.0, u32::MAX, 0.0); n];
+    for &i in free {
+        top[i] = top2(i, &v);
+    }
+    let mut d: Vec<f64> = Vec::new();
+    for _ in 0..sweeps {
+        let mut moved = false;
+        for j in 0..m {
+            if cap[j] == 0 {
+                continue;
+            }
+            let r = cap[j] as usize;
+            d.clear();
+            for &(i, s) in &col[start[j]..start[j + 1]] {
+                let (b1, a1, b2) = top[i as usize];
+                let w = if a1 as usize == j { b2 } else { b1 };
+                let di = s - w;
+                if di > 0.0 {
+                    d.push(di);
+                }
+            }
+            let new = if d.len() > r {
+                let (_, kth, _) = d.select_nth_unstable_by(r, |a, b| b.total_cmp(a));
+                kth.max(0.0)
+            } else {
+                0.0
+            };
+            if new == v[j] {
+                continue;
+            }
+            moved = true;
+            let old = v[j];
+            v[j] = new;
+            for &(i, s) in &col[start[j]..start[j + 1]] {
+                let i = i as usize;
+                let (b1, a1, b2) = top[i];
+                let x = s - new;
+                if new < old {
+                    // Value of j rose: insert it.
+                    if a1 as usize == j {
+                        top[i].0 = x;
+                    } else if x > b1 {
+                        top[i] = (x, j as u32, b1);
+                    } else if x > b2 {
+                        top[i].2 = x;
+                    }
+                } else if a1 as usize == j || s - old >= b2 {
+                    // Value of j fell and it was among the top two: rescan the row.
+                    top[i] = top2(i, &v);
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    v
 }

@@ -1001,7 +1001,7 @@ impl CandidateIndex {
         scratch: &mut Scratch,
         stats: &mut SearchStats,
     ) -> (Vec<(u32, f64)>, f64) {
-        self.search(problem, i, k, None, &[], TIE_BUDGET, scratch, stats)
+        self.search(problem, i, k, None, &[], None, TIE_BUDGET, scratch, stats)
     }
 
     /// Mentor prices `v` summarised per node, for [`CandidateIndex::query_priced`].
@@ -1038,7 +1038,57 @@ impl CandidateIndex {
         scratch: &mut Scratch,
         stats: &mut SearchStats,
     ) -> (Vec<(u32, f64)>, f64) {
-        self.search(problem, i, k, Some(prices), exclude, 0, scratch, stats)
+        self.search(
+            problem,
+            i,
+            k,
+            Some(prices),
+            exclude,
+            None,
+            0,
+            scratch,
+            stats,
+        )
+    }
+
+    /// Pricing with a floor: the `k` allowed mentors of mentee `i` with the largest reduced
+    /// score `s_ij - v_j` *strictly above* `floor` (with their plain scores), best first; empty
+    /// when no allowed mentor with places beats `floor`; and a bound on the reduced score of
+    /// every allowed pair left out (at least `floor`, or `-inf` when none was left out).
+    /// Mentors priced `+inf` are never returned, and subtrees holding only such mentors are
+    /// skipped (so the search can be restricted to a few mentors cheaply).
+    ///
+    /// With `floor` = the best reduced score within the mentee's current row, the first entry
+    /// (if any) is the exact `max_j (s_ij - v_j)` over every allowed mentor, and an empty answer
+    /// proves that no allowed pair beats the row: then the mentee's LP dual is the row's best.
+    /// A node whose score bound minus its lowest price is `<= floor` is skipped whole, so a
+    /// mentee whose row already holds its best reduced pair costs a few bound evaluations, not
+    /// a scan. The floor also keeps row members out without an exclusion list (their reduced
+    /// scores are `<= floor`). Soundness is the module's bound lemma plus monotone rounding:
+    /// `bound >= s` and `node_min <= v_j` give `fl(bound - node_min) >= fl(s - v_j)`, and the
+    /// pair's reduced score is computed exactly as the caller computes the row's.
+    #[allow(clippy::too_many_arguments)]
+    pub fn query_priced_above(
+        &self,
+        problem: &Problem,
+        i: usize,
+        k: usize,
+        prices: &Prices,
+        floor: f64,
+        scratch: &mut Scratch,
+        stats: &mut SearchStats,
+    ) -> (Vec<(u32, f64)>, f64) {
+        self.search(
+            problem,
+            i,
+            k,
+            Some(prices),
+            &[],
+            Some(floor),
+            0,
+            scratch,
+            stats,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1049,6 +1099,7 @@ impl CandidateIndex {
         k: usize,
         prices: Option<&Prices>,
         exclude: &[u32],
+        floor: Option<f64>,
         ties: u64,
         scratch: &mut Scratch,
         stats: &mut SearchStats,
@@ -1090,8 +1141,14 @@ impl CandidateIndex {
         // (so that equal scores are drawn pseudo-randomly per mentee from all over, which spreads
         // demand over mentors), until `ties` more bounds were evaluated.
         let mut tie_budget = u64::MAX;
+        // Keys at or below the floor are never wanted (`-inf` without a floor).
+        let floor = floor.unwrap_or(f64::NEG_INFINITY);
         while let Some((bits, _, node)) = heap.pop() {
             let b = from_ord_bits(bits);
+            if b <= floor {
+                cut = true;
+                break;
+            }
             if list.len() == k
                 && (b < list[k - 1].2 || (b == list[k - 1].2 && evals.get() > tie_budget))
             {
@@ -1104,6 +1161,10 @@ impl CandidateIndex {
                 node_bounds(c0 as usize..c1 as usize, buf);
                 for (x, &b) in buf.iter().enumerate() {
                     if b == f64::NEG_INFINITY {
+                        continue;
+                    }
+                    if b <= floor {
+                        cut = true;
                         continue;
                     }
                     if list.len() == k
@@ -1132,6 +1193,10 @@ impl CandidateIndex {
                 {
                     continue;
                 }
+                if b <= floor {
+                    cut = true;
+                    continue;
+                }
                 if list.len() == k
                     && (b < list[k - 1].2 || (b == list[k - 1].2 && evals.get() > tie_budget))
                 {
@@ -1147,6 +1212,10 @@ impl CandidateIndex {
                     Some(p) => s - p.v[j as usize],
                     None => s,
                 };
+                if key <= floor {
+                    cut = true;
+                    continue;
+                }
                 let t = tie(i, j as usize);
                 if list.len() == k
                     && (key < list[k - 1].2
@@ -1169,8 +1238,13 @@ impl CandidateIndex {
         }
         stats.pairs_scored += pairs;
         stats.bounds += evals.get();
+        // Left out: pairs below the k-th key, or (with a floor) at most the floor.
         let outside = if cut {
-            list[k - 1].2
+            if list.len() == k {
+                list[k - 1].2
+            } else {
+                floor
+            }
         } else {
             f64::NEG_INFINITY
         };

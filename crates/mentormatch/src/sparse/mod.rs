@@ -49,6 +49,10 @@ pub struct Prepared {
     pub k: usize,
     /// Remarks for the result.
     pub notes: Vec<String>,
+    /// Incremental pricing state: the prices of the last [`Prepared::price_columns`] pass.
+    priced_at: Vec<f64>,
+    /// Per mentee: every allowed pair *not in its row* has `s_ij - priced_at[j] <= cert[i]`.
+    cert: Vec<f64>,
 }
 
 impl Prepared {
@@ -76,6 +80,8 @@ impl Prepared {
             pinned_total,
             k: k.max(1),
             notes: Vec::new(),
+            priced_at: Vec::new(),
+            cert: Vec::new(),
         }
     }
 
@@ -179,6 +185,188 @@ impl Prepared {
         u
     }
 
+    /// One column-generation pricing pass with mentor prices `v >= 0` (indexed by mentor).
+    ///
+    /// For every free mentee, `floor` is the best reduced score `s_ij - v_j` within its row
+    /// (mentors with places, at least 0), and the candidate index is searched for allowed
+    /// mentors whose reduced score beats it ([`CandidateIndex::query_priced_above`], prices
+    /// folded into the node bounds, so most mentees cost a few bound evaluations). Up to
+    /// `k_add` such mentors join the row (rows stay sorted by score; the left-out bound stays
+    /// valid since rows only grow). The returned `u` satisfies `u_i >= s_ij - v_j` for every
+    /// allowed pair and `u_i >= 0` (0 for pinned mentees), i.e. `(u, v)` is feasible for the LP
+    /// dual of the whole problem ([`Prepared::global_bound`]); it is the exact
+    /// `max(0, max_j (s_ij - v_j))` on the first pass, and exceeds it by at most `tol` later
+    /// (incremental passes).
+    ///
+    /// A mentee counts as violated when an outside pair beats its row by more than `tol`; none
+    /// violated means the assignment LP over the rows has the same optimum as over all pairs,
+    /// up to `tol` per mentee, at these prices. When `stop()` says so between chunks of
+    /// mentees, the rest are not searched and get the loose dual `max(row best, outside)`.
+    pub fn price_columns(
+        &mut self,
+        problem: &Problem,
+        v: &[f64],
+        k_add: usize,
+        tol: f64,
+        progress: &dyn Progress,
+        stop: &dyn Fn() -> bool,
+    ) -> Pricing {
+        let n = self.pinned.len();
+        let m = self.remaining.len();
+        // Incremental pricing. After a pass at prices `w`, `cert[i]` bounds `s_ij - w_j` over
+        // the pairs outside row `i` (rows only grow, so it stays a bound over what is still
+        // outside). At new prices `v`, a pair whose mentor did not get cheaper (`v_j >= w_j`)
+        // has `s_ij - v_j <= cert[i]`; so when `cert[i] <= floor` only the mentors that got
+        // cheaper (`Δ`) can beat the floor, and a search restricted to them (every other
+        // mentor priced `+inf`) gives the exact dual. Otherwise (first pass, or the row got
+        // dearer than the certificate) the mentee is searched over all mentors.
+        let incremental = self.priced_at.len() == m && self.cert.len() == n;
+        // Prices that fell by at most `slack` are treated as unchanged: their pairs are
+        // bounded by `cert[i] + slack` (see below), which keeps auction noise of a few ε from
+        // sending every mentee to a full search.
+        let slack = 0.5 * tol;
+        let cheaper: Vec<bool> = if incremental {
+            (0..m).map(|j| v[j] < self.priced_at[j] - slack).collect()
+        } else {
+            vec![true; m]
+        };
+        let n_cheaper = cheaper.iter().filter(|&&c| c).count();
+        let prices = self.index.prices(v);
+        let masked = (incremental && n_cheaper > 0).then(|| {
+            let w: Vec<f64> = (0..m)
+                .map(|j| if cheaper[j] { v[j] } else { f64::INFINITY })
+                .collect();
+            self.index.prices(&w)
+        });
+        if !incremental {
+            self.cert = vec![f64::INFINITY; n];
+        }
+        progress.stage("pricing", self.free.len() as u64);
+        let mut out = Pricing {
+            u: vec![0.0; n],
+            violated: 0,
+            added: 0,
+            excess: 0.0,
+            searched: 0,
+            restricted: 0,
+            stopped: false,
+        };
+        let mut add: HashMap<usize, candidates::Row> = HashMap::new();
+        let mut stats = SearchStats::default();
+        const CHUNK: usize = 16384;
+        for chunk in self.free.chunks(CHUNK) {
+            if out.stopped || stop() {
+                // Out of time: the rest keep a valid but loose dual, the row's best or the
+                // bound on everything left out of the row (`outside`, prices being `>= 0`).
+                out.stopped = true;
+                for &i in chunk {
+                    let (js, ss) = self.cands.row(i);
+                    let floor = js
+                        .iter()
+                        .zip(ss)
+                        .filter(|(&j, _)| self.remaining[j as usize] > 0)
+                        .map(|(&j, &s)| s - v[j as usize])
+                        .fold(0.0f64, f64::max);
+                    out.u[i] = floor.max(self.cands.outside[i]);
+                    out.excess += out.u[i] - floor;
+                }
+                continue;
+            }
+            #[allow(clippy::type_complexity)]
+            let part: Vec<(usize, f64, Vec<(u32, f64)>, f64, u8, SearchStats)> = chunk
+                .par_iter()
+                .map_init(candidates::Scratch::default, |scratch, &i| {
+                    let mut st = SearchStats::default();
+                    let (js, ss) = self.cands.row(i);
+                    let floor = js
+                        .iter()
+                        .zip(ss)
+                        .filter(|(&j, _)| self.remaining[j as usize] > 0)
+                        .map(|(&j, &s)| s - v[j as usize])
+                        .fold(0.0f64, f64::max);
+                    // Pairs outside the row score at most `outside[i]` and prices are
+                    // `>= 0`, so none can beat a floor at or above it: no search needed.
+                    if self.cands.outside[i] <= floor {
+                        return (i, floor, Vec::new(), floor, 0, st);
+                    }
+                    // Every pair outside the row whose mentor is not in Δ has
+                    // `s_ij - v_j <= s_ij - w_j + slack <= cert[i] + slack`.
+                    let old = self.cert[i] + slack;
+                    if incremental && old <= floor + tol {
+                        let Some(masked) = &masked else {
+                            return (i, floor, Vec::new(), old, 0, st);
+                        };
+                        let (list, left) = self.index.query_priced_above(
+                            problem,
+                            i,
+                            k_add.max(1),
+                            masked,
+                            floor,
+                            scratch,
+                            &mut st,
+                        );
+                        return (i, floor, list, left.max(old), 1, st);
+                    }
+                    let (list, left) = self.index.query_priced_above(
+                        problem,
+                        i,
+                        k_add.max(1),
+                        &prices,
+                        floor,
+                        scratch,
+                        &mut st,
+                    );
+                    (i, floor, list, left, 2, st)
+                })
+                .collect();
+            for (i, floor, list, left, kind, st) in part {
+                stats.pairs_scored += st.pairs_scored;
+                stats.bounds += st.bounds;
+                match kind {
+                    1 => out.restricted += 1,
+                    2 => out.searched += 1,
+                    _ => {}
+                }
+                let best = list
+                    .first()
+                    .map_or(floor, |&(j, s)| (s - v[j as usize]).max(floor));
+                // `left` bounds every pair left outside (after a restricted search it
+                // includes `cert[i] + slack`), so `max(best, left)` is a valid dual.
+                let u = best.max(left);
+                out.u[i] = u;
+                out.excess += u - floor;
+                if best > floor + tol {
+                    out.violated += 1;
+                    let (js, ss) = self.cands.row(i);
+                    let mut row: Vec<(u32, f64)> =
+                        js.iter().copied().zip(ss.iter().copied()).collect();
+                    row.extend(list.iter().copied());
+                    out.added += list.len();
+                    row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    add.insert(i, (row, self.cands.outside[i]));
+                    // What stays outside: what the search left out.
+                    self.cert[i] = left.max(floor);
+                } else {
+                    self.cert[i] = left.max(best);
+                }
+            }
+            progress.inc(chunk.len() as u64);
+        }
+        if out.stopped {
+            // Certificates are now partly from older prices: start afresh next time.
+            self.priced_at.clear();
+            self.cert.clear();
+        } else {
+            self.priced_at = v.to_vec();
+        }
+        self.cands.stats.pairs_scored += stats.pairs_scored;
+        self.cands.stats.bounds += stats.bounds;
+        if !add.is_empty() {
+            self.cands.replace_rows(&add);
+        }
+        out
+    }
+
     /// Adds up to `extra` random allowed mentors (with places) per free mentee, drawn from a
     /// generator seeded by `(seed, mentee)`, so the result does not depend on threads. Rows
     /// stay sorted by score; the left-out bounds stay valid.
@@ -276,6 +464,26 @@ impl Prepared {
         }
         total
     }
+}
+
+/// Outcome of [`Prepared::price_columns`].
+#[derive(Debug, Clone)]
+pub struct Pricing {
+    /// Mentee duals: `u_i >= max(0, max_j (s_ij - v_j))` over all allowed pairs (0 when
+    /// pinned), exact on a first pass and within `tol` of it on incremental passes.
+    pub u: Vec<f64>,
+    /// Mentees with an outside pair beating their row by more than the tolerance.
+    pub violated: usize,
+    /// Pairs added to the rows.
+    pub added: usize,
+    /// `Σ_i (u_i - row best)`: how much the pairs outside the rows add to the bound.
+    pub excess: f64,
+    /// Mentees searched over every mentor.
+    pub searched: usize,
+    /// Mentees searched over the mentors that got cheaper since the last pass only.
+    pub restricted: usize,
+    /// The pass stopped early (time limit); `u` is still a valid dual, but looser.
+    pub stopped: bool,
 }
 
 /// The Hall witness of a failed search whose mentees all have complete rows.
