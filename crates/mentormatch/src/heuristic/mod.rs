@@ -6,14 +6,14 @@
 //! 1. Candidates: each mentee's `k` best allowed mentors by raw score (plus a few random ones).
 //!    Top-k by raw score puts the same popular mentors in nearly every list, so on its own it
 //!    leaves good mentors out of every list.
-//! 2. An ε-scaled forward auction with reverse steps over the candidates ([`auction`]): an
+//! 2. An ε-scaled forward auction with reverse steps over the candidates (the `auction` module): an
 //!    assignment within `n ε` of the optimum over the rows, and mentor prices `v` that are
 //!    near-optimal duals (no empty place keeps a price).
 //! 3. Column generation: a pricing pass ([`Prepared::price_columns`]) searches the candidate
 //!    index for pairs whose *reduced* score `s_ij - v_j` beats the mentee's row, with prices
 //!    folded into the node bounds, and adds them; the auction resumes from its state. This
 //!    repeats until no pair outside the rows beats its row by more than ε, the certificate
-//!    proves the assignment within [`GAP_TARGET`], or the round / time limit. Every pass also
+//!    proves the assignment within `GAP_TARGET` (0.01%), or the round / time limit. Every pass also
 //!    yields mentee duals `u` with `(u, v)` feasible for the LP dual of the *whole* problem, so
 //!    each round gives a sound certificate `pinned + Σ u_i + Σ r_j v_j` (the best is kept).
 //!    Once no pair outside the rows could improve the LP, the rows hold an optimum of the whole
