@@ -12,6 +12,7 @@ use crate::model::{Field, Participant, Side};
 use crate::problem::Problem;
 use crate::sparse::assign::Assign;
 use crate::sparse::Prepared;
+use crate::values::key;
 
 #[derive(Debug, Clone)]
 enum Kind {
@@ -41,14 +42,10 @@ pub struct Goals {
     goals: Vec<Goal>,
 }
 
-fn norm(s: &str) -> String {
-    s.trim().to_lowercase()
-}
-
 fn values_of<P: Participant>(people: &[P], field: &Field) -> Vec<Vec<String>> {
     people
         .iter()
-        .map(|p| p.value(field).as_set().iter().map(|s| norm(s)).collect())
+        .map(|p| p.value(field).as_set().iter().map(|s| key(s)).collect())
         .collect()
 }
 
@@ -66,7 +63,7 @@ impl Goals {
         };
         let mut goals = Vec::new();
         for q in &cfg.quota {
-            let wanted: Vec<String> = q.values.iter().map(|v| norm(v)).collect();
+            let wanted: Vec<String> = q.values.iter().map(|v| key(v)).collect();
             let member = side_values(q.side, &q.field)
                 .iter()
                 .map(|vs| vs.iter().any(|v| wanted.contains(v)))

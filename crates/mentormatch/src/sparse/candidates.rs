@@ -46,6 +46,7 @@ use crate::criteria::{CriterionKind, Prefer, ShareMeasure};
 use crate::model::{Field, Participant};
 use crate::problem::Problem;
 use crate::progress::Progress;
+use crate::values::{parse_number, Interner};
 
 const MIXED: u32 = u32::MAX;
 /// Mentors per block.
@@ -58,25 +59,6 @@ const SMALL: usize = 16;
 const MAX_FANOUT: usize = 16;
 /// Extra bound evaluations per mentee spent drawing equal scores from more of the tree.
 const TIE_BUDGET: u64 = 1000;
-
-fn key(s: &str) -> String {
-    s.trim().to_lowercase()
-}
-
-fn parse_number(text: &str) -> Option<f64> {
-    let t = text.trim().replace(',', ".");
-    t.parse::<f64>().ok().filter(|x| x.is_finite())
-}
-
-#[derive(Default)]
-struct Interner(HashMap<String, u32>);
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        let n = self.0.len() as u32 + 1;
-        *self.0.entry(key(s)).or_insert(n)
-    }
-}
 
 /// One side's values for one criterion, compiled like the scorer does.
 #[derive(Debug, Clone)]
@@ -452,7 +434,7 @@ impl CandidateIndex {
                 &cohort.mentors,
                 &mut interner,
             );
-            let vocab = interner.0.len();
+            let vocab = interner.len();
             mentee.pack(vocab);
             mentor.pack(vocab);
             let nodes = match &mentor {
