@@ -10,6 +10,7 @@
 pub mod assign;
 pub mod bound;
 pub mod candidates;
+pub(crate) mod feasibility;
 pub mod lap;
 
 use std::collections::HashMap;
@@ -553,8 +554,8 @@ impl Backend for SparseExactBackend {
         if problem.config().has_cohort_constraints() {
             notes.push("quotas and spreads are ignored by the sparse exact solver; use the heuristic or ILP backend".into());
         }
-        crate::heuristic::feasible_candidates(problem, &mut prep, &mut notes, p)?;
-        let failed = crate::heuristic::ensure_feasible(problem, &mut prep, &mut notes)?;
+        feasibility::feasible_candidates(problem, &mut prep, &mut notes, p)?;
+        let failed = feasibility::ensure_feasible(problem, &mut prep, &mut notes)?;
         let unmatched = (!failed.is_empty()).then_some(failed.len() as u32);
         let mut res;
         let mut rounds = 0;
