@@ -371,3 +371,283 @@ fn sparse_backends_from_the_command_line() {
         assert!(report.contains("Bound on the best total"), "{solver}");
     }
 }
+
+/// Every cell of a CSV file, header included.
+fn all_cells(path: &Path) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
+    r.records()
+        .flat_map(|rec| rec.unwrap().iter().map(String::from).collect::<Vec<_>>())
+        .collect()
+}
+
+fn is_plain_number(s: &str) -> bool {
+    s.trim_start_matches(['+', '-']).parse::<f64>().is_ok()
+        && !s.contains("inf")
+        && !s.contains("NaN")
+}
+
+#[test]
+fn csv_outputs_neutralise_formulas_but_keep_numbers() {
+    let mentors = tmp("inject_mentors.csv");
+    std::fs::write(
+        &mentors,
+        "id,name,department,interests,offers\n\
+         \"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",Eve,=cmd|' /C calc'!A0,sport,digital\n\
+         @SUM(A1),Mallory,Drama,+47 22 33 44 55,digital\n",
+    )
+    .unwrap();
+    let mentees = tmp("inject_mentees.csv");
+    std::fs::write(
+        &mentees,
+        "id,name,department,interests,needs\n-2+3,Trudy,Nyheter,sport,digital\n\"\tx\",Tab,Sport,musikk,digital\n",
+    )
+    .unwrap();
+    let (out, scores) = (tmp("inject_pairs.csv"), tmp("inject_scores.csv"));
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--scores-out",
+        scores.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for path in [&out, &scores] {
+        let cells = all_cells(path);
+        for c in &cells {
+            let risky = c.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            assert!(
+                !risky || is_plain_number(c),
+                "{}: unsafe cell {c:?}",
+                path.display()
+            );
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        // (Cells are trimmed on input, so "\tx" arrives as "x"; csv_safe's unit tests cover tabs.)
+        for quoted in ["'=HYPERLINK(", "'@SUM(A1)", "'-2+3"] {
+            assert!(
+                text.contains(quoted),
+                "{} lacks {quoted:?}:\n{text}",
+                path.display()
+            );
+        }
+    }
+    // Scores stay numbers (no quote in front of them).
+    for row in read_csv(&scores) {
+        assert!(row["score"].parse::<f64>().is_ok(), "{row:?}");
+    }
+    for row in read_csv(&out) {
+        assert!(row["score"].parse::<f64>().is_ok(), "{row:?}");
+    }
+}
+
+fn write_config(name: &str, text: &str) -> PathBuf {
+    let p = tmp(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn a_column_neither_file_has_is_an_error_listing_the_columns() {
+    let cfg = write_config(
+        "typo.toml",
+        "[[criteria]]\nkind = \"share\"\nfield = \"hobbies\"\n",
+    );
+    let out = tmp("typo_pairs.csv");
+    let o = run(&[
+        "match",
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "mentormatch: {}, field 'criteria[0].field': neither tests/fixtures/tiny_mentors.csv nor \
+             tests/fixtures/tiny_mentees.csv has a column 'hobbies'; tests/fixtures/tiny_mentors.csv has \
+             id, name, department, location, background, cultural_competence, interests, offers, capacity; \
+             tests/fixtures/tiny_mentees.csv has id, name, department, location, background, \
+             cultural_competence, interests, needs (correct the name, or map it to your header in \
+             [columns], e.g. [columns] hobbies = \"Fritid\")\n",
+            cfg.display()
+        )
+    );
+    assert!(!out.exists(), "nothing written on bad input");
+
+    // Wrong case: the hint names the column meant.
+    let cfg = write_config(
+        "case.toml",
+        "[[criteria]]\nkind = \"differ\"\nfield = \"department\"\n\n[[criteria]]\nkind = \"numeric\"\nfield = \"age\"\n",
+    );
+    let mentees = tmp("case_mentees.csv");
+    std::fs::write(&mentees, "id,department,Age\nt1,Drama,50\n").unwrap();
+    let mentors = tmp("case_mentors.csv");
+    std::fs::write(&mentors, "id,department,Age\nu1,Sport,25\n").unwrap();
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("field 'criteria[1].field': neither"), "{e}");
+    assert!(
+        e.ends_with("(did you mean 'Age'? Column names are case-sensitive)\n"),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), 1);
+}
+
+#[test]
+fn a_column_on_one_side_only_is_a_warning() {
+    let cfg = write_config(
+        "oneside.toml",
+        "[[criteria]]\nkind = \"differ\"\nfield = \"department\"\nrequired = true\n\n\
+         [[criteria]]\nkind = \"numeric\"\nfield = \"age\"\n",
+    );
+    let mentees = tmp("oneside_mentees.csv");
+    std::fs::write(&mentees, "id,department,age\nt1,Drama,50\n").unwrap();
+    let o = run(&[
+        "match",
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!(
+            "mentormatch: warning: {}, field 'criteria[1].field': only {} has a column 'age' \
+             (tests/fixtures/tiny_mentors.csv lacks it): every pair counts it as unknown",
+            cfg.display(),
+            mentees.display()
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn forbid_when_keeps_people_away_from_their_manager_in_both_directions() {
+    // Mentee t1 reports to mentor u1 (the best fit otherwise); mentor u3 reports to mentee t3.
+    let mentees = tmp("fw_mentees.csv");
+    std::fs::write(
+        &mentees,
+        "id,department,interests,needs,manager_id\n\
+         t1,Nyheter,sport,digital,U1\n\
+         t2,Sport,sport,digital,\n\
+         t3,Marked,reise,podkast,\n",
+    )
+    .unwrap();
+    let mentors = tmp("fw_mentors.csv");
+    std::fs::write(
+        &mentors,
+        "id,department,interests,offers,capacity,manager_id\n\
+         u1,Drama,sport,digital,1,\n\
+         u2,Teknologi,film,digital,1,\n\
+         u3,Distrikt,reise,podkast,1,t3\n\
+         u4,Drama,musikk,podkast,1,\n",
+    )
+    .unwrap();
+    let cfg = write_config(
+        "fw.toml",
+        "[[forbid_when]]\nmentee = \"manager_id\"\nmentor = \"id\"\nreason = \"reporting line\"\n\n\
+         [[forbid_when]]\nmentee = \"id\"\nmentor = \"manager_id\"\n",
+    );
+    let scores = tmp("fw_scores.csv");
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--scores-out",
+        scores.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    // Every combination: allowed is false exactly for the two reporting lines.
+    for s in read_csv(&scores) {
+        let pair = (s["mentee_id"].as_str(), s["mentor_id"].as_str());
+        let forbidden = pair == ("t1", "u1") || pair == ("t3", "u3");
+        if forbidden {
+            assert_eq!(s["allowed"], "false", "{pair:?}");
+        }
+    }
+    for line in out.lines().skip(1) {
+        assert!(
+            !line.starts_with("t1,u1,") && !line.starts_with("t3,u3,"),
+            "{out}"
+        );
+    }
+    assert_eq!(out.lines().count(), 4, "{out}");
+
+    // A pin on a forbidden pair is an error naming the rule.
+    let cfg = write_config(
+        "fw_pin.toml",
+        "[[forbid_when]]\nmentee = \"manager_id\"\nmentor = \"id\"\nreason = \"reporting line\"\n\n\
+         [[pin]]\nmentee = \"t1\"\nmentor = \"u1\"\n",
+    );
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "mentormatch: config, field 'pin[0]': pinned pair t1 - u1 are ruled out by [[forbid_when]]: \
+         reporting line (the mentee's manager_id is the mentor's id: U1) (remove the pin or the conflicting rule)\n"
+    );
+
+    // A rule naming a column the mentees file lacks is an input error.
+    let cfg = write_config(
+        "fw_typo.toml",
+        "[[forbid_when]]\nmentee = \"manager\"\nmentor = \"id\"\n",
+    );
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "mentormatch: {}, field 'forbid_when[0].mentee': {} has no column 'manager'; {} has id, \
+             department, interests, needs, manager_id (correct the name, or map it to your header in \
+             [columns], e.g. [columns] hobbies = \"Fritid\")\n",
+            cfg.display(),
+            mentees.display(),
+            mentees.display()
+        )
+    );
+}

@@ -5,9 +5,10 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mentormatch::input::{read_history, read_matrix, read_mentees, read_mentors};
+use mentormatch::column_check::{self, FileFields};
+use mentormatch::input::{file_fields, read_history, read_matrix, read_mentees, read_mentors};
 use mentormatch::lap::{self, LapError};
-use mentormatch::{Cohort, Config, Error, Problem, SolverKind};
+use mentormatch::{Cohort, Config, Error, Mentee, Mentor, Problem, Side, SolverKind};
 
 use crate::{output, progress, report};
 
@@ -137,11 +138,90 @@ fn finish(mut w: Box<dyn Write>, path: Option<&Path>) -> Result<(), Failure> {
         .map_err(|e| io_failure(path.unwrap_or(Path::new("<stdout>")), e))
 }
 
+/// Writes a file whole or not at all: into a temporary file beside it, renamed over the target
+/// once complete, so a failure (a full disk, an error half-way) never leaves half a file that
+/// looks like a result.
+pub(crate) fn write_whole(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), Failure> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.mentormatch-tmp"));
+    let attempt = (|| {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        fill(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    attempt.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_failure(path, e)
+    })
+}
+
+/// Writes to `path` whole (see [`write_whole`]), or to stdout.
+pub(crate) fn write_out(
+    path: Option<&Path>,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
+    match path {
+        Some(p) => write_whole(p, |w| fill(w)),
+        None => {
+            let mut w = BufWriter::new(io::stdout().lock());
+            fill(&mut w)
+                .and_then(|()| w.flush())
+                .map_err(|e| io_failure(Path::new("<stdout>"), e))
+        }
+    }
+}
+
+/// The configuration from `--config` (or the defaults) and the name errors give it.
+pub(crate) fn load_config(path: Option<&Path>) -> Result<(Config, String), Failure> {
+    Ok(match path {
+        Some(p) => (Config::from_toml_file(p)?, p.display().to_string()),
+        None => (Config::default(), "configuration".to_string()),
+    })
+}
+
+/// Reads both participant files and checks every column the configuration names against
+/// them: an unknown column is an error, a column one side lacks a warning on stderr.
+pub(crate) fn load_people(
+    config: &Config,
+    config_source: &str,
+    mentors: &Path,
+    mentees: &Path,
+) -> Result<(Vec<Mentor>, Vec<Mentee>), Failure> {
+    let people = (
+        read_mentors(mentors, &config.columns)?,
+        read_mentees(mentees, &config.columns)?,
+    );
+    let (mf, ef) = (
+        file_fields(mentors, Side::Mentor, &config.columns)?,
+        file_fields(mentees, Side::Mentee, &config.columns)?,
+    );
+    let (ms, es) = (mentors.display().to_string(), mentees.display().to_string());
+    let warnings = column_check::check(
+        config,
+        config_source,
+        FileFields {
+            source: &ms,
+            fields: &mf,
+        },
+        FileFields {
+            source: &es,
+            fields: &ef,
+        },
+    )?;
+    for w in warnings {
+        eprintln!("mentormatch: warning: {w}");
+    }
+    Ok(people)
+}
+
 fn run_match(a: MatchArgs) -> Result<(), Failure> {
-    let mut config = match &a.config {
-        Some(p) => Config::from_toml_file(p)?,
-        None => Config::default(),
-    };
+    let (mut config, config_source) = load_config(a.config.as_deref())?;
     if a.allow_unmatched {
         config.allow_unmatched = true;
     }
@@ -161,30 +241,27 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         config.seed = a.seed;
     }
     config.validate("command line")?;
-    let mentors = read_mentors(&a.mentors, &config.columns)?;
-    let mentees = read_mentees(&a.mentees, &config.columns)?;
+    let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
     let mut past = Vec::new();
     for h in config.history.iter().chain(a.history.iter()) {
         past.extend(read_history(h)?);
     }
     let problem = Problem::new(Cohort { mentors, mentees }, config, past)?;
-    if let Some(p) = &a.scores_out {
-        let w = sink(Some(p))?;
-        let w = output::write_scores(w, &problem).map_err(|e| io_failure(p, e))?;
-        finish(w, Some(p))?;
-    }
     let settings = mentormatch::Settings {
         progress: Some(mentormatch::ProgressHandle::new(progress::Bar::new())),
         ..mentormatch::Settings::from_problem(&problem)
     };
     let result = mentormatch::solve_with(&problem, &settings)?;
-    let w = sink(a.out.as_deref())?;
-    let w = output::write_pairs(w, &result)
-        .map_err(|e| io_failure(a.out.as_deref().unwrap_or(Path::new("<stdout>")), e))?;
-    finish(w, a.out.as_deref())?;
+    // Files are written only once the match succeeded, each whole or not at all.
+    if let Some(p) = &a.scores_out {
+        write_whole(p, |w| output::write_scores(w, &problem).map(|_| ()))?;
+    }
+    write_out(a.out.as_deref(), |w| {
+        output::write_pairs(w, &result).map(|_| ())
+    })?;
     if let Some(p) = &a.report {
         let text = report::markdown(&problem, &result, &a.mentors, &a.mentees);
-        std::fs::write(p, text).map_err(|e| io_failure(p, e))?;
+        write_whole(p, |w| w.write_all(text.as_bytes()))?;
     }
     // Why `auto` chose a sparse backend, and the certificate of a non-exact one.
     for note in result.notes.iter().filter(|n| n.starts_with("auto:")) {

@@ -2,10 +2,24 @@
 
 use std::io::{self, Write};
 
+use mentormatch::csv_safe;
 use mentormatch::{MatchResult, Participant, Problem};
 
-fn csv_err(e: csv::Error) -> io::Error {
+pub(crate) fn csv_err(e: csv::Error) -> io::Error {
     io::Error::other(e)
+}
+
+/// Writes one record with every cell made spreadsheet-safe (see [`mentormatch::csv_safe`]):
+/// ids, names and explanations come from application forms anyone can fill in.
+pub(crate) fn record<W: Write, S: AsRef<str>>(
+    out: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = S>,
+) -> io::Result<()> {
+    let row: Vec<String> = cells
+        .into_iter()
+        .map(|c| csv_safe::cell(c.as_ref()).into_owned())
+        .collect();
+    out.write_record(&row).map_err(csv_err)
 }
 
 /// `mentee_id,mentor_id,score,<one column per criterion: its points>,pinned,explanation`;
@@ -15,7 +29,7 @@ pub fn write_pairs<W: Write>(w: W, result: &MatchResult) -> io::Result<W> {
     let mut header = vec!["mentee_id".to_string(), "mentor_id".into(), "score".into()];
     header.extend(result.criteria.iter().cloned());
     header.extend(["pinned".to_string(), "explanation".into()]);
-    out.write_record(&header).map_err(csv_err)?;
+    record(&mut out, &header)?;
     for p in &result.pairs {
         let mut row = vec![
             p.mentee_id.clone(),
@@ -24,13 +38,13 @@ pub fn write_pairs<W: Write>(w: W, result: &MatchResult) -> io::Result<W> {
         ];
         row.extend(p.breakdown.iter().map(|b| b.points.to_string()));
         row.extend([p.pinned.to_string(), p.explanation.clone()]);
-        out.write_record(&row).map_err(csv_err)?;
+        record(&mut out, &row)?;
     }
     for u in &result.unmatched_mentees {
         let mut row = vec![u.id.clone(), String::new(), String::new()];
         row.extend(result.criteria.iter().map(|_| String::new()));
         row.extend(["false".to_string(), u.reason.clone()]);
-        out.write_record(&row).map_err(csv_err)?;
+        record(&mut out, &row)?;
     }
     out.into_inner()
         .map_err(|e| io::Error::other(e.to_string()))
@@ -39,16 +53,23 @@ pub fn write_pairs<W: Write>(w: W, result: &MatchResult) -> io::Result<W> {
 /// `mentee_id,mentor_id,score,allowed` for every combination, scores at full precision.
 pub fn write_scores<W: Write>(w: W, problem: &Problem) -> io::Result<W> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["mentee_id", "mentor_id", "score", "allowed"])
-        .map_err(csv_err)?;
+    record(&mut out, ["mentee_id", "mentor_id", "score", "allowed"])?;
     let m = problem.n_mentors();
     let (mut scores, mut allowed) = (vec![0.0; m], vec![false; m]);
+    // Made safe once per person, not once per row: this table has mentees x mentors rows.
+    let mentor_ids: Vec<String> = problem
+        .cohort()
+        .mentors
+        .iter()
+        .map(|r| csv_safe::cell(r.id()).into_owned())
+        .collect();
     for (i, e) in problem.cohort().mentees.iter().enumerate() {
         problem.score_row(i, &mut scores, &mut allowed);
-        for (j, r) in problem.cohort().mentors.iter().enumerate() {
+        let mentee_id = csv_safe::cell(e.id());
+        for (j, mentor_id) in mentor_ids.iter().enumerate() {
             out.write_record([
-                e.id(),
-                r.id(),
+                mentee_id.as_ref(),
+                mentor_id,
                 &scores[j].to_string(),
                 if allowed[j] { "true" } else { "false" },
             ])
