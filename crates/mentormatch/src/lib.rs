@@ -28,6 +28,7 @@ pub mod column_check;
 pub mod csv_safe;
 pub mod field_rules;
 pub mod problem;
+pub mod report;
 pub mod score;
 
 pub use problem::{Problem, RuleReason, ScoreMatrix};

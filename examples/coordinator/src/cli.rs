@@ -52,7 +52,8 @@ struct MatchArgs {
     /// Write the pairs here (CSV) instead of to stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Write a Markdown report for the programme's leadership.
+    /// Write a report for the programme's leadership: HTML when FILE ends in .html (one
+    /// self-contained file with charts), Markdown otherwise.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
     /// Write every mentee x mentor score (long CSV) for inspection.
@@ -260,7 +261,7 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         output::write_pairs(w, &result).map(|_| ())
     })?;
     if let Some(p) = &a.report {
-        let text = report::markdown(&problem, &result, &a.mentors, &a.mentees);
+        let text = report::render(p, &problem, &result, &a.mentors, &a.mentees);
         write_whole(p, |w| w.write_all(text.as_bytes()))?;
     }
     // Why `auto` chose a sparse backend, and the certificate of a non-exact one.

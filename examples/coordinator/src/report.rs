@@ -1,4 +1,5 @@
-//! The Markdown report for a programme's leadership.
+//! The reports for a programme's leadership: Markdown, or HTML (built by the core crate's
+//! [`mentormatch::report::html`]) when the file name ends in `.html`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -7,6 +8,33 @@ use mentormatch::{MatchResult, Problem};
 
 fn md(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// True when `path` asks for HTML (`.html` or `.htm`, any case).
+pub fn wants_html(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+/// The report in the format `path` asks for.
+pub fn render(
+    path: &Path,
+    problem: &Problem,
+    r: &MatchResult,
+    mentors: &Path,
+    mentees: &Path,
+) -> String {
+    if wants_html(path) {
+        mentormatch::report::html(
+            problem,
+            r,
+            &mentors.display().to_string(),
+            &mentees.display().to_string(),
+        )
+    } else {
+        markdown(problem, r, mentors, mentees)
+    }
 }
 
 /// The report: summary, criteria met, every pair with its reasons, the unmatched, the goals.
@@ -114,16 +142,18 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
         );
     }
     let _ = writeln!(s);
-    if !r.unmatched_mentees.is_empty() {
+    // Concrete reasons with numbers (the best alternative and how it compares).
+    let (mentees, mentors) = mentormatch::report::reasons::left_out(problem, r);
+    if !mentees.is_empty() {
         let _ = writeln!(s, "## Mentees without a mentor\n");
-        for u in &r.unmatched_mentees {
+        for u in &mentees {
             let _ = writeln!(s, "- **{}**: {}", md(&u.id), md(&u.reason));
         }
         let _ = writeln!(s);
     }
-    if !r.unmatched_mentors.is_empty() {
-        let _ = writeln!(s, "## Mentors with places left\n");
-        for u in &r.unmatched_mentors {
+    if !mentors.is_empty() {
+        let _ = writeln!(s, "## Mentors not selected or with places left\n");
+        for u in &mentors {
             let _ = writeln!(s, "- **{}**: {}", md(&u.id), md(&u.reason));
         }
         let _ = writeln!(s);
