@@ -651,3 +651,81 @@ fn forbid_when_keeps_people_away_from_their_manager_in_both_directions() {
         )
     );
 }
+
+fn total_of(stdout: &[u8]) -> f64 {
+    let mut r = csv::Reader::from_reader(stdout);
+    let h = r.headers().unwrap().clone();
+    let col = h.iter().position(|c| c == "score").unwrap();
+    r.records()
+        .map(|rec| rec.unwrap()[col].parse::<f64>().unwrap_or(0.0))
+        .sum()
+}
+
+#[test]
+fn alternatives_give_the_regret_a_re_solve_finds() {
+    let base = [
+        "match",
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+    ];
+    let mut args = base.to_vec();
+    args.push("--alternatives");
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let total = total_of(&o.stdout);
+    let out = tmp("alts.csv");
+    std::fs::write(&out, &o.stdout).unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with(",pinned,explanation,alternative_mentor,alternative_score,regret"),
+        "{text}"
+    );
+    let rows = read_csv(&out);
+    assert_eq!(rows.len(), 4);
+    for row in rows {
+        // Forbid the pair and re-solve: the total falls by exactly the regret.
+        let cfg = write_config(
+            &format!("alt_{}.toml", row["mentee_id"]),
+            &format!(
+                "[[forbid]]\nmentee = \"{}\"\nmentor = \"{}\"\n",
+                row["mentee_id"], row["mentor_id"]
+            ),
+        );
+        let mut args = base.to_vec();
+        args.extend(["--config", cfg.to_str().unwrap()]);
+        let o = run(&args);
+        if row["regret"] == "inf" {
+            assert_eq!(o.status.code(), Some(1), "{row:?}");
+            assert_eq!(row["alternative_mentor"], "");
+            continue;
+        }
+        assert!(o.status.success(), "{}", stderr(&o));
+        let regret: f64 = row["regret"].parse().unwrap();
+        assert!(
+            (total - total_of(&o.stdout) - regret).abs() < 1e-6,
+            "{row:?}: re-solve total {}",
+            total_of(&o.stdout)
+        );
+        assert_ne!(row["alternative_mentor"], row["mentor_id"]);
+    }
+    // Not defined for plans shaped by quotas: a clean error.
+    let cfg = write_config(
+        "alt_quota.toml",
+        "[[quota]]\nside = \"mentor\"\nfield = \"location\"\nvalues = [\"Oslo\"]\nmax = 1\n",
+    );
+    let mut args = base.to_vec();
+    args.extend(["--config", cfg.to_str().unwrap(), "--alternatives"]);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "mentormatch: command line, field '--alternatives': alternatives need a proven optimum of \
+         the total score, not quotas or spreads (their plan has no prices) (drop --alternatives, or \
+         use objective = \"total\" without [[quota]]/[[spread]] and the exact solver)\n"
+    );
+}

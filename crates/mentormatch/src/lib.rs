@@ -24,12 +24,15 @@ pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeas
 pub use error::{Error, InputError, Location, Result};
 pub use input::{load_cohort, read_history, read_matrix, read_mentees, read_mentors, DenseMatrix};
 pub use model::{Cohort, Field, FieldValue, Mentee, Mentor, Participant, Profile, Side};
+pub mod alternatives;
 pub mod column_check;
 pub mod csv_safe;
+pub mod duals;
 pub mod field_rules;
 pub mod problem;
 pub mod report;
 pub mod score;
+pub mod suggest;
 
 pub use problem::{Problem, RuleReason, ScoreMatrix};
 pub use score::Scorer;

@@ -26,6 +26,27 @@ enum Command {
     Match(MatchArgs),
     /// Solve an assignment problem given as a numeric matrix (CSV without header).
     SolveMatrix(MatrixArgs),
+    /// Suggest mentors for self-matching: the top N per mentee, the optimal partner first.
+    Suggest(SuggestArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SuggestArgs {
+    /// Mentor applicants (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentors: PathBuf,
+    /// Mentees (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentees: PathBuf,
+    /// Configuration (TOML), as for `match`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Suggestions per mentee (fewer when fewer mentors are allowed).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    top: u32,
+    /// Write `mentee_id,rank,mentor_id,score,explanation` here instead of to stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -62,6 +83,10 @@ struct MatchArgs {
     /// Earlier rounds' pairs (CSV: mentee_id,mentor_id), never made again; adds to the config's `history`.
     #[arg(long, value_name = "FILE")]
     history: Option<PathBuf>,
+    /// Add `alternative_mentor,alternative_score,regret` to each pair: the mentor the mentee
+    /// would get if the pair were forbidden, and how much the best total would fall.
+    #[arg(long)]
+    alternatives: bool,
     /// Match as many mentees as possible instead of failing when not all can be matched.
     #[arg(long)]
     allow_unmatched: bool,
@@ -121,6 +146,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     match args.command {
         Command::Match(a) => run_match(a),
         Command::SolveMatrix(a) => run_matrix(a),
+        Command::Suggest(a) => run_suggest(a),
     }
 }
 
@@ -253,12 +279,22 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         ..mentormatch::Settings::from_problem(&problem)
     };
     let result = mentormatch::solve_with(&problem, &settings)?;
+    let alternatives = if a.alternatives {
+        mentormatch::alternatives::check_applicable(&problem, result.status, &result.solver)?;
+        let plan = mentormatch::report::reasons::assignment(&problem, &result);
+        Some(output::alternative_cells(
+            &problem,
+            &mentormatch::alternatives::alternatives(&problem, &plan)?,
+        ))
+    } else {
+        None
+    };
     // Files are written only once the match succeeded, each whole or not at all.
     if let Some(p) = &a.scores_out {
         write_whole(p, |w| output::write_scores(w, &problem).map(|_| ()))?;
     }
     write_out(a.out.as_deref(), |w| {
-        output::write_pairs(w, &result).map(|_| ())
+        output::write_pairs(w, &result, alternatives.as_ref()).map(|_| ())
     })?;
     if let Some(p) = &a.report {
         let text = report::render(p, &problem, &result, &a.mentors, &a.mentees);
@@ -281,6 +317,37 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         result.objective,
         result.status.as_str(),
         result.solver
+    );
+    Ok(())
+}
+
+fn run_suggest(a: SuggestArgs) -> Result<(), Failure> {
+    let (mut config, config_source) = load_config(a.config.as_deref())?;
+    // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
+    config.allow_unmatched = true;
+    let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
+    let past = match &config.history {
+        Some(h) => read_history(h)?,
+        None => Vec::new(),
+    };
+    let problem = Problem::new(Cohort { mentors, mentees }, config, past)?;
+    let s = mentormatch::suggest::suggest(&problem, a.top as usize)?;
+    write_out(a.out.as_deref(), |w| {
+        output::write_suggestions(w, &problem, &s.rows)
+    })?;
+    for n in &s.notes {
+        eprintln!("mentormatch: {n}");
+    }
+    let without = problem.n_mentees() - s.rows.iter().filter(|r| r.rank == 1).count();
+    eprintln!(
+        "mentormatch: {} suggestions for {} mentees{}",
+        s.rows.len(),
+        problem.n_mentees(),
+        if without > 0 {
+            format!(" ({without} with no allowed mentor)")
+        } else {
+            String::new()
+        }
     );
     Ok(())
 }

@@ -1,6 +1,9 @@
 //! CSV outputs: the pairs, and the long score table.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
+
+use mentormatch::alternatives::Alternative;
 
 use mentormatch::csv_safe;
 use mentormatch::{MatchResult, Participant, Problem};
@@ -22,13 +25,52 @@ pub(crate) fn record<W: Write, S: AsRef<str>>(
     out.write_record(&row).map_err(csv_err)
 }
 
-/// `mentee_id,mentor_id,score,<one column per criterion: its points>,pinned,explanation`;
+/// `alternative_mentor,alternative_score,regret` per mentee id (see `match --alternatives`).
+pub type AlternativeCells = HashMap<String, [String; 3]>;
+
+/// The cells of `match --alternatives`: the alternative mentor and score are empty when the
+/// best is to leave the mentee unmatched; the regret is `inf` when no matching exists without
+/// the pair.
+pub fn alternative_cells(problem: &Problem, alts: &[Alternative]) -> AlternativeCells {
+    let c = problem.cohort();
+    alts.iter()
+        .map(|a| {
+            let cells = [
+                a.alternative
+                    .map_or_else(String::new, |j| c.mentors[j].id().to_string()),
+                a.alternative_score
+                    .map_or_else(String::new, |s| s.to_string()),
+                if a.regret.is_finite() {
+                    a.regret.to_string()
+                } else {
+                    "inf".to_string()
+                },
+            ];
+            (c.mentees[a.mentee].id().to_string(), cells)
+        })
+        .collect()
+}
+
+/// `mentee_id,mentor_id,score,<one column per criterion: its points>,pinned,explanation`,
+/// then `alternative_mentor,alternative_score,regret` when `alternatives` are given;
 /// unmatched mentees as rows with an empty `mentor_id` and the reason as explanation.
-pub fn write_pairs<W: Write>(w: W, result: &MatchResult) -> io::Result<W> {
+pub fn write_pairs<W: Write>(
+    w: W,
+    result: &MatchResult,
+    alternatives: Option<&AlternativeCells>,
+) -> io::Result<W> {
     let mut out = csv::Writer::from_writer(w);
     let mut header = vec!["mentee_id".to_string(), "mentor_id".into(), "score".into()];
     header.extend(result.criteria.iter().cloned());
     header.extend(["pinned".to_string(), "explanation".into()]);
+    if alternatives.is_some() {
+        header.extend([
+            "alternative_mentor".to_string(),
+            "alternative_score".into(),
+            "regret".into(),
+        ]);
+    }
+    let empty = [String::new(), String::new(), String::new()];
     record(&mut out, &header)?;
     for p in &result.pairs {
         let mut row = vec![
@@ -38,12 +80,18 @@ pub fn write_pairs<W: Write>(w: W, result: &MatchResult) -> io::Result<W> {
         ];
         row.extend(p.breakdown.iter().map(|b| b.points.to_string()));
         row.extend([p.pinned.to_string(), p.explanation.clone()]);
+        if let Some(alts) = alternatives {
+            row.extend(alts.get(&p.mentee_id).unwrap_or(&empty).iter().cloned());
+        }
         record(&mut out, &row)?;
     }
     for u in &result.unmatched_mentees {
         let mut row = vec![u.id.clone(), String::new(), String::new()];
         row.extend(result.criteria.iter().map(|_| String::new()));
         row.extend(["false".to_string(), u.reason.clone()]);
+        if alternatives.is_some() {
+            row.extend(empty.iter().cloned());
+        }
         record(&mut out, &row)?;
     }
     out.into_inner()
@@ -78,4 +126,32 @@ pub fn write_scores<W: Write>(w: W, problem: &Problem) -> io::Result<W> {
     }
     out.into_inner()
         .map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// `mentee_id,rank,mentor_id,score,explanation`, one row per suggestion.
+pub fn write_suggestions<W: Write>(
+    w: W,
+    problem: &Problem,
+    rows: &[mentormatch::suggest::Suggestion],
+) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    record(
+        &mut out,
+        ["mentee_id", "rank", "mentor_id", "score", "explanation"],
+    )?;
+    let c = problem.cohort();
+    for r in rows {
+        let e = problem.explain(r.mentee, r.mentor);
+        record(
+            &mut out,
+            [
+                c.mentees[r.mentee].id(),
+                &r.rank.to_string(),
+                c.mentors[r.mentor].id(),
+                &r.score.to_string(),
+                &e.text,
+            ],
+        )?;
+    }
+    out.flush()
 }
