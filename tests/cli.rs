@@ -729,3 +729,93 @@ fn alternatives_give_the_regret_a_re_solve_finds() {
          use objective = \"total\" without [[quota]]/[[spread]] and the exact solver)\n"
     );
 }
+
+#[test]
+fn suggest_lists_allowed_mentors_with_the_optimal_partner_first() {
+    let files = [
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+    ];
+    let (out, scores) = (tmp("suggest.csv"), tmp("suggest_scores.csv"));
+    let mut args = vec!["suggest"];
+    args.extend(files);
+    args.extend(["--top", "3", "--out", out.to_str().unwrap()]);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("mentee_id,rank,mentor_id,score,explanation\n"),
+        "{text}"
+    );
+    let rows = read_csv(&out);
+    // The plan `match` makes.
+    let mut args = vec!["match"];
+    args.extend(files);
+    args.extend([
+        "--allow-unmatched",
+        "--scores-out",
+        scores.to_str().unwrap(),
+    ]);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan: HashMap<String, String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut c = l.split(',');
+            (c.next().unwrap().to_string(), c.next().unwrap().to_string())
+        })
+        .collect();
+    let allowed: HashSet<(String, String)> = read_csv(&scores)
+        .into_iter()
+        .filter(|r| r["allowed"] == "true")
+        .map(|r| (r["mentee_id"].clone(), r["mentor_id"].clone()))
+        .collect();
+    for mentee in ["t1", "t2", "t3", "t4"] {
+        let mine: Vec<_> = rows.iter().filter(|r| r["mentee_id"] == mentee).collect();
+        let n_allowed = allowed.iter().filter(|(e, _)| e == mentee).count();
+        assert_eq!(mine.len(), n_allowed.min(3), "{mentee}: {mine:?}");
+        for (k, r) in mine.iter().enumerate() {
+            assert_eq!(r["rank"], (k + 1).to_string());
+            assert!(
+                allowed.contains(&(mentee.to_string(), r["mentor_id"].clone())),
+                "{r:?} is not an allowed pair"
+            );
+            assert_ne!(r["mentor_id"], "u6", "capacity 0: never suggested");
+        }
+        if let Some(partner) = plan.get(mentee).filter(|p| !p.is_empty()) {
+            assert_eq!(
+                &mine[0]["mentor_id"], partner,
+                "rank 1 is the plan's partner"
+            );
+        }
+    }
+    // Bad input: one clean line, exit 2, nothing written.
+    let bad = tmp("suggest_bad.csv");
+    let o = run(&[
+        "suggest",
+        "--mentors",
+        "tests/fixtures/bad_capacity.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+        "--top",
+        "2",
+        "--out",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with(
+        "mentormatch: tests/fixtures/bad_capacity.csv, row 4, field 'capacity': 'two' is not a whole number"
+    ));
+    assert!(!bad.exists());
+    let mut args = vec!["suggest"];
+    args.extend(files);
+    args.extend(["--top", "0"]);
+    assert_eq!(
+        run(&args).status.code(),
+        Some(2),
+        "--top 0 is a usage error"
+    );
+}
