@@ -819,3 +819,153 @@ fn suggest_lists_allowed_mentors_with_the_optimal_partner_first() {
         "--top 0 is a usage error"
     );
 }
+
+#[test]
+fn rematch_keeps_what_can_continue_and_says_why_the_rest_ended() {
+    let prev = tmp("prev_pairs.csv");
+    let o = run(&[
+        "match",
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+        "--out",
+        prev.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before: HashMap<String, String> = read_csv(&prev)
+        .into_iter()
+        .map(|r| (r["mentee_id"].clone(), r["mentor_id"].clone()))
+        .collect();
+    // t1's mentor leaves and u7 joins; mentee t5 joins.
+    let gone = before["t1"].clone();
+    let mentors_text =
+        std::fs::read_to_string(root().join("tests/fixtures/tiny_mentors.csv")).unwrap();
+    let mentors = tmp("rematch_mentors.csv");
+    std::fs::write(
+        &mentors,
+        mentors_text
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{gone},")))
+            .map(|l| format!("{l}\n"))
+            .chain(["u7,Vera,Kultur,Oslo,design,,sport,digital,1\n".to_string()])
+            .collect::<String>(),
+    )
+    .unwrap();
+    let mentees_text =
+        std::fs::read_to_string(root().join("tests/fixtures/tiny_mentees.csv")).unwrap();
+    let mentees = tmp("rematch_mentees.csv");
+    std::fs::write(
+        &mentees,
+        format!("{mentees_text}t5,Tor,Marked,Oslo,økonomi,,sport,digital\n"),
+    )
+    .unwrap();
+    let (out, report) = (tmp("rematch.csv"), tmp("rematch.html"));
+    let o = run(&[
+        "rematch",
+        "--previous",
+        prev.to_str().unwrap(),
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--allow-unmatched",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "no such flag: usage error");
+    let o = run(&[
+        "rematch",
+        "--previous",
+        prev.to_str().unwrap(),
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = read_csv(&out);
+    let status = |e: &str| -> Vec<(String, String)> {
+        rows.iter()
+            .filter(|r| r["mentee_id"] == e)
+            .map(|r| (r["status"].clone(), r["mentor_id"].clone()))
+            .collect()
+    };
+    for (e, m) in &before {
+        if e == "t1" {
+            continue;
+        }
+        assert_eq!(
+            status(e),
+            vec![("kept".to_string(), m.clone())],
+            "{e} keeps {m}"
+        );
+    }
+    let t1 = status("t1");
+    assert_eq!(t1.len(), 2, "{t1:?}");
+    assert!(t1.contains(&("ended".to_string(), gone.clone())));
+    assert!(
+        t1.iter().any(|(s, m)| s == "changed" && *m != gone),
+        "{t1:?}"
+    );
+    let ended = rows.iter().find(|r| r["status"] == "ended").unwrap();
+    assert_eq!(
+        ended["explanation"],
+        format!("mentor {gone} is no longer in the mentors file")
+    );
+    assert_eq!(status("t5")[0].0, "new");
+    // Given the kept pairs, the rest is optimal: the same total as `match` with them pinned.
+    let pins: String = before
+        .iter()
+        .filter(|(e, _)| *e != "t1")
+        .map(|(e, m)| format!("[[pin]]\nmentee = \"{e}\"\nmentor = \"{m}\"\n"))
+        .collect();
+    let cfg = write_config("rematch_pins.toml", &pins);
+    let o2 = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(o2.status.success(), "{}", stderr(&o2));
+    let total: f64 = rows
+        .iter()
+        .filter_map(|r| r["score"].parse::<f64>().ok())
+        .sum();
+    assert!((total - total_of(&o2.stdout)).abs() < 1e-9);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("<section id=\"changes\">"));
+    assert!(html.contains(&format!("mentor {gone} is no longer in the mentors file")));
+
+    // A previous file without mentor_id: one clean line, exit 2, nothing written.
+    let bad = tmp("prev_bad.csv");
+    std::fs::write(&bad, "mentee_id,mentor\nt1,\n").unwrap();
+    std::fs::write(&bad, "mentee_id,coach\nt1,u1\n").unwrap();
+    let out2 = tmp("rematch_bad_out.csv");
+    let o = run(&[
+        "rematch",
+        "--previous",
+        bad.to_str().unwrap(),
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "mentormatch: {}, row 1: there is no 'mentor_id' column; the headers are: 'mentee_id', 'coach' \
+             (the history needs the columns mentee_id,mentor_id, with one earlier pair per row)\n",
+            bad.display()
+        )
+    );
+    assert!(!out2.exists());
+}

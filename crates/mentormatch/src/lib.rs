@@ -30,6 +30,7 @@ pub mod csv_safe;
 pub mod duals;
 pub mod field_rules;
 pub mod problem;
+pub mod rematch;
 pub mod report;
 pub mod score;
 pub mod suggest;

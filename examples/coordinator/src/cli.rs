@@ -28,6 +28,32 @@ enum Command {
     SolveMatrix(MatrixArgs),
     /// Suggest mentors for self-matching: the top N per mentee, the optimal partner first.
     Suggest(SuggestArgs),
+    /// Re-match mid-round from the previous plan: keep every pair that can continue, change
+    /// as few as possible, then maximise the score.
+    Rematch(RematchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RematchArgs {
+    /// The previous plan (the pairs CSV `match` wrote: mentee_id,mentor_id,...).
+    #[arg(long, value_name = "FILE")]
+    previous: PathBuf,
+    /// Mentor applicants now (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentors: PathBuf,
+    /// Mentees now (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentees: PathBuf,
+    /// Configuration (TOML), as for `match`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Write the new plan here instead of to stdout: `mentee_id,mentor_id,status,score,...`
+    /// with status kept, new, changed, unmatched, or ended (a previous pair, with why).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write a report (HTML when FILE ends in .html, Markdown otherwise) with the changes.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -147,6 +173,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Command::Match(a) => run_match(a),
         Command::SolveMatrix(a) => run_matrix(a),
         Command::Suggest(a) => run_suggest(a),
+        Command::Rematch(a) => run_rematch(a),
     }
 }
 
@@ -348,6 +375,34 @@ fn run_suggest(a: SuggestArgs) -> Result<(), Failure> {
         } else {
             String::new()
         }
+    );
+    Ok(())
+}
+
+fn run_rematch(a: RematchArgs) -> Result<(), Failure> {
+    let (config, config_source) = load_config(a.config.as_deref())?;
+    let previous = mentormatch::input::read_previous(&a.previous)?;
+    let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
+    let past = match &config.history {
+        Some(h) => read_history(h)?,
+        None => Vec::new(),
+    };
+    let r = mentormatch::rematch::rematch(Cohort { mentors, mentees }, config, past, &previous)?;
+    write_out(a.out.as_deref(), |w| output::write_rematch(w, &r))?;
+    if let Some(p) = &a.report {
+        let text = report::render_rematch(p, &r, &a.mentors, &a.mentees);
+        write_whole(p, |w| w.write_all(text.as_bytes()))?;
+    }
+    let count = |c: mentormatch::rematch::Change| r.change.iter().filter(|&&x| x == c).count();
+    eprintln!(
+        "mentormatch: {} pairs ({} kept, {} changed, {} new), {} ended, {} unmatched mentees, total score {:.2}",
+        r.result.pairs.len(),
+        count(mentormatch::rematch::Change::Kept),
+        count(mentormatch::rematch::Change::Changed),
+        count(mentormatch::rematch::Change::New),
+        r.ended.len(),
+        r.result.unmatched_mentees.len(),
+        r.result.objective
     );
     Ok(())
 }

@@ -155,3 +155,56 @@ pub fn write_suggestions<W: Write>(
     }
     out.flush()
 }
+
+/// The re-matched plan: `mentee_id,mentor_id,status,score,<criteria>,pinned,explanation`, with
+/// status `kept`, `new` or `changed` for the pairs, `unmatched` for mentees without a mentor
+/// (the reason as explanation) and `ended` for each previous pair that does not continue
+/// (its old mentor, and why).
+pub fn write_rematch<W: Write>(w: W, r: &mentormatch::rematch::Rematch) -> io::Result<()> {
+    let res = &r.result;
+    let mut out = csv::Writer::from_writer(w);
+    let mut header = vec![
+        "mentee_id".to_string(),
+        "mentor_id".into(),
+        "status".into(),
+        "score".into(),
+    ];
+    header.extend(res.criteria.iter().cloned());
+    header.extend(["pinned".to_string(), "explanation".into()]);
+    record(&mut out, &header)?;
+    let blanks = || res.criteria.iter().map(|_| String::new());
+    for (p, c) in res.pairs.iter().zip(&r.change) {
+        let mut row = vec![
+            p.mentee_id.clone(),
+            p.mentor_id.clone(),
+            c.as_str().to_string(),
+            p.score.to_string(),
+        ];
+        row.extend(p.breakdown.iter().map(|b| b.points.to_string()));
+        row.extend([p.pinned.to_string(), p.explanation.clone()]);
+        record(&mut out, &row)?;
+    }
+    for u in &res.unmatched_mentees {
+        let mut row = vec![
+            u.id.clone(),
+            String::new(),
+            "unmatched".into(),
+            String::new(),
+        ];
+        row.extend(blanks());
+        row.extend(["false".to_string(), u.reason.clone()]);
+        record(&mut out, &row)?;
+    }
+    for e in &r.ended {
+        let mut row = vec![
+            e.mentee_id.clone(),
+            e.mentor_id.clone(),
+            "ended".into(),
+            String::new(),
+        ];
+        row.extend(blanks());
+        row.extend(["false".to_string(), e.reason.clone()]);
+        record(&mut out, &row)?;
+    }
+    out.flush()
+}

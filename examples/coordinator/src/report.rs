@@ -37,6 +37,81 @@ pub fn render(
     }
 }
 
+/// The report of a re-match: the new plan's report with its changes (each pair kept, new or
+/// changed; each ended pair with why) after the summary.
+pub fn render_rematch(
+    path: &Path,
+    r: &mentormatch::rematch::Rematch,
+    mentors: &Path,
+    mentees: &Path,
+) -> String {
+    let rows: Vec<Vec<String>> = r
+        .result
+        .pairs
+        .iter()
+        .zip(&r.change)
+        .filter(|(_, c)| **c != mentormatch::rematch::Change::Kept)
+        .map(|(p, c)| {
+            vec![
+                c.as_str().to_string(),
+                p.mentee_id.clone(),
+                p.mentor_id.clone(),
+                format!("{:.1}", p.score),
+            ]
+        })
+        .chain(r.ended.iter().map(|e| {
+            vec![
+                "ended".to_string(),
+                e.mentee_id.clone(),
+                e.mentor_id.clone(),
+                e.reason.clone(),
+            ]
+        }))
+        .collect();
+    let kept = r
+        .change
+        .iter()
+        .filter(|&&c| c == mentormatch::rematch::Change::Kept)
+        .count();
+    let intro = format!(
+        "{kept} pairs kept; {} ended; the pairs below are new or changed.",
+        r.ended.len()
+    );
+    if wants_html(path) {
+        let section = mentormatch::report::html::Section {
+            id: "changes".into(),
+            title: "Changes since the previous plan".into(),
+            intro,
+            header: vec![
+                "Change".into(),
+                "Mentee".into(),
+                "Mentor".into(),
+                "Score or why".into(),
+            ],
+            rows,
+        };
+        mentormatch::report::html::html_with(
+            &r.problem,
+            &r.result,
+            &mentors.display().to_string(),
+            &mentees.display().to_string(),
+            &[section],
+        )
+    } else {
+        let mut s = markdown(&r.problem, &r.result, mentors, mentees);
+        let _ = writeln!(s, "## Changes since the previous plan\n\n{intro}\n");
+        let _ = writeln!(
+            s,
+            "| Change | Mentee | Mentor | Score or why |\n|---|---|---|---|"
+        );
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
+        }
+        s
+    }
+}
+
 /// The report: summary, criteria met, every pair with its reasons, the unmatched, the goals.
 pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Path) -> String {
     let mut s = String::new();

@@ -50,6 +50,7 @@
 mod csvrows;
 mod history;
 mod matrix;
+mod previous;
 mod table;
 
 use std::io::Read;
@@ -64,6 +65,7 @@ use table::{field_keys, read_participants, Parsed};
 
 pub use history::{history_from_reader, history_from_records, read_history};
 pub use matrix::{matrix_from_reader, read_matrix, DenseMatrix};
+pub use previous::{previous_from_reader, previous_from_records, read_previous, PreviousPair};
 
 const MENTOR_EXAMPLE: &str = "id,name,department,offers,capacity";
 const MENTEE_EXAMPLE: &str = "id,name,department,needs";

@@ -35,6 +35,21 @@ fn name_of<P: Participant>(p: &P) -> &str {
     p.profile().name.as_deref().unwrap_or("")
 }
 
+/// A table added to the report (e.g. the changes of a re-match); every cell is escaped.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Section {
+    /// Element id.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// A sentence above the table.
+    pub intro: String,
+    /// Column headings.
+    pub header: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+}
+
 /// The report for `result` of `problem`; `mentors_source` and `mentees_source` name the input
 /// files (or tables) in the header.
 pub fn html(
@@ -42,6 +57,17 @@ pub fn html(
     result: &MatchResult,
     mentors_source: &str,
     mentees_source: &str,
+) -> String {
+    html_with(problem, result, mentors_source, mentees_source, &[])
+}
+
+/// [`html`] with extra sections after the summary.
+pub fn html_with(
+    problem: &Problem,
+    result: &MatchResult,
+    mentors_source: &str,
+    mentees_source: &str,
+    sections: &[Section],
 ) -> String {
     let cohort = problem.cohort();
     let places: u64 = problem.capacity().iter().map(|&c| u64::from(c)).sum();
@@ -97,6 +123,27 @@ pub fn html(
         format!("<code>{}</code>", escape(&result.fingerprint)),
     );
     s.push_str("</table></section>\n");
+    for sec in sections {
+        let _ = write!(
+            s,
+            "<section id=\"{}\"><h2>{}</h2><p>{}</p><table><tr>",
+            escape(&sec.id),
+            escape(&sec.title),
+            escape(&sec.intro)
+        );
+        for h in &sec.header {
+            let _ = write!(s, "<th>{}</th>", escape(h));
+        }
+        s.push_str("</tr>");
+        for r in &sec.rows {
+            s.push_str("<tr>");
+            for c in r {
+                let _ = write!(s, "<td>{}</td>", escape(c));
+            }
+            s.push_str("</tr>");
+        }
+        s.push_str("</table></section>\n");
+    }
 
     // Charts.
     s.push_str("<section id=\"charts\"><h2>Charts</h2>");
