@@ -4,6 +4,8 @@
 #               headless Chromium, both ILP engines, Python)
 
 CARGO ?= cargo
+# Prints each step's duration ("timing: NAME took N s").
+TIMED = bash .ci/timed
 DEMO_ARGS = match --mentors examples/data/mentors.csv --mentees examples/data/mentees.csv \
             --config examples/config.toml --report target/report.md
 
@@ -16,17 +18,18 @@ demo:
 test: deps lint test-rust test-highs test-python
 
 deps:
-	bash .ci/install-deps
+	$(TIMED) deps bash .ci/install-deps
 
 lint:
-	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(TIMED) fmt $(CARGO) fmt --all -- --check
+	$(TIMED) clippy $(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(TIMED) doc $(CARGO) doc --no-deps -p mentormatch
 
 test-rust:
-	$(CARGO) test --workspace
+	$(TIMED) test-rust $(CARGO) test --workspace
 
 test-highs:
-	$(CARGO) test -p mentormatch --features highs --test ilp_backend
+	$(TIMED) test-highs $(CARGO) test -p mentormatch --features highs --test ilp_backend
 
 test-python:
-	bash python/run_tests.sh
+	$(TIMED) test-python bash python/run_tests.sh

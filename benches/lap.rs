@@ -11,8 +11,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use mentormatch::gen::SplitMix64;
 use mentormatch::lap::solve_min;
+use mentormatch::synthetic::SplitMix64;
 use mentormatch::{synthetic_cohort, Config, Problem};
 use pathfinding::prelude::{kuhn_munkres, Matrix};
 

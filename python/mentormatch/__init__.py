@@ -14,7 +14,8 @@ linear_sum_assignment(cost, maximize)   a drop-in for scipy.optimize.linear_sum_
 
 Exceptions
 ----------
-MentorMatchError (a ValueError) with InputError, InfeasibleError and SolverError.
+MentorMatchError (a ValueError) with InputError (MissingFileError for a file that does not
+exist, also a FileNotFoundError), InfeasibleError and SolverError.
 
 Threads: scoring and solving release the GIL and run on a thread pool of their own (size:
 ``RAYON_NUM_THREADS``, default one per core). The pool is rebuilt in a child process after
@@ -24,13 +25,19 @@ Threads: scoring and solving release the GIL and run on a thread pool of their o
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core, _tables
-from ._core import InfeasibleError, InputError, MentorMatchError, SolverError
+from ._core import (
+    InfeasibleError,
+    InputError,
+    MentorMatchError,
+    MissingFileError,
+    SolverError,
+)
 from ._result import MatchResult, RematchResult
 
 __version__: str = _core.__version__
@@ -45,6 +52,7 @@ __all__ = [
     "MatchResult",
     "MentorMatchError",
     "InputError",
+    "MissingFileError",
     "InfeasibleError",
     "SolverError",
     "__version__",
@@ -55,13 +63,15 @@ if hasattr(os, "register_at_fork"):
 
 Table = Any  # DataFrame (pandas or polars), list of dicts, dict of lists, or a CSV path
 PairSpec = Any  # list of dicts / (mentee, mentor[, reason]) tuples, or a DataFrame
-_SOLVERS = ("auto", "exact", "ilp", "heuristic")
+# For type checkers only: the core checks the value (an unknown name is an InputError listing
+# the names this build has), so there is no second list to keep in step at run time.
+SolverName = Literal["auto", "exact", "ilp", "heuristic", "sparse"]
 
 
 def _overrides(
     criteria: Optional[Sequence[Mapping[str, Any]]],
-    solver: str,
-    allow_unmatched: bool,
+    solver: Optional[str],
+    allow_unmatched: Optional[bool],
     seed: Optional[int],
     time_limit: Optional[float],
     min_score: Optional[float],
@@ -72,12 +82,10 @@ def _overrides(
     o: dict = {}
     if criteria is not None:
         o["criteria"] = [dict(c) for c in criteria]
-    if solver != "auto":
-        if solver not in _SOLVERS:
-            raise InputError(f"solver must be one of {', '.join(_SOLVERS)}, not {solver!r}")
+    if solver is not None:
         o["solver"] = solver
-    if allow_unmatched:
-        o["allow_unmatched"] = True
+    if allow_unmatched is not None:
+        o["allow_unmatched"] = bool(allow_unmatched)
     for key, value in (
         ("seed", seed),
         ("time_limit", time_limit),
@@ -117,8 +125,8 @@ def match(
     *,
     criteria: Optional[Sequence[Mapping[str, Any]]] = None,
     config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
-    solver: str = "auto",
-    allow_unmatched: bool = False,
+    solver: Optional[SolverName] = None,
+    allow_unmatched: Optional[bool] = None,
     seed: Optional[int] = None,
     time_limit: Optional[float] = None,
     min_score: Optional[float] = None,
@@ -146,8 +154,8 @@ def match(
         A dict with the TOML configuration's keys, or the path of a TOML file (its ``history``
         is relative to the file).
     solver, allow_unmatched, seed, time_limit, min_score, objective
-        Override the configuration's value when given (``solver="auto"`` and
-        ``allow_unmatched=False`` leave it as configured).
+        Override the configuration's value when given; ``None`` (the default) leaves it as
+        configured. An unknown ``solver`` name raises :class:`InputError` listing the names.
     forbid, pin
         Pairs never to make / that must be made, added to the configuration's: dicts with
         ``mentee``, ``mentor`` (and ``reason``), ``(mentee, mentor)`` tuples, or a DataFrame.
@@ -159,6 +167,8 @@ def match(
     ------
     InputError
         Bad table, configuration or argument; ``.source``, ``.row``, ``.field``, ``.hint``.
+        A file that does not exist raises its subclass ``MissingFileError``, which is also a
+        ``FileNotFoundError``.
     InfeasibleError
         No matching satisfies the hard rules (and ``allow_unmatched`` is off); ``.diagnosis``.
     SolverError
@@ -255,7 +265,7 @@ def score_matrix(
     (columns); ``scores`` holds the match scores 0..100, ``allowed`` whether every hard rule
     (required criteria, ``forbid``, ``history``, ``min_score``; ``pin`` overrides) allows the
     pair. Arguments as for :func:`match`; raises :class:`InputError` on bad input."""
-    o = _overrides(criteria, "auto", False, None, None, min_score, None, forbid, pin)
+    o = _overrides(criteria, None, None, None, None, min_score, None, forbid, pin)
     mentee_ids, mentor_ids, scores, allowed = _core.score_matrix(
         *_core_args(mentors, mentees, config, o, history)
     )

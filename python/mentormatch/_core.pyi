@@ -19,6 +19,8 @@ class InputError(MentorMatchError):
     field: Optional[str]
     hint: Optional[str]
 
+class MissingFileError(FileNotFoundError, InputError): ...
+
 class InfeasibleError(MentorMatchError):
     diagnosis: Optional[Dict[str, Any]]
 

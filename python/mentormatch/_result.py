@@ -48,9 +48,14 @@ class MatchResult:
     objective : float
         Total score of all pairs.
     status : str
-        ``"optimal"``, ``"feasible"`` (see ``bound`` and ``gap``) or ``"no solution found"``.
+        ``"optimal"``, ``"feasible"`` (see ``bound`` and ``gap``) or ``"no_solution_found"``.
+    success : bool
+        True when a matching was found (``status`` is ``"optimal"`` or ``"feasible"``), as in
+        scipy's ``OptimizeResult``.
     bound, gap : float or None
         Upper bound on the best total, and the relative gap, when not proven optimal.
+    goals : DataFrame
+        One row per cohort-goal bound: ``constraint``, ``bound``, ``value``, ``satisfied``.
     fingerprint : str
         sha256 of the input, configuration and version: the same fingerprint means the same run.
     """
@@ -85,6 +90,10 @@ class MatchResult:
         return self._run.status
 
     @property
+    def success(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    @property
     def solver(self) -> str:
         return self._run.solver
 
@@ -109,8 +118,10 @@ class MatchResult:
         return self._run.criteria
 
     @property
-    def goals(self) -> List[Dict[str, Any]]:
-        return self._run.goals
+    def goals(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            self._run.goals, columns=["constraint", "bound", "value", "satisfied"]
+        )
 
     def explain(self, mentee_id: str, mentor_id: str) -> Dict[str, Any]:
         """The breakdown of any mentee-mentor combination, paired or not.

@@ -67,8 +67,10 @@ def test_config_errors():
         mm.match(m, e, forbid=[("zz", "u1")])
     with pytest.raises(mm.InputError, match="No such file"):
         mm.match(m, e, config=str(FIXTURES / "missing.toml"))
-    with pytest.raises(mm.InputError, match="solver must be one of"):
+    # The core checks the name (no second list in Python) and lists the names it has.
+    with pytest.raises(mm.InputError, match="unknown variant `magic`, expected one of") as err:
         mm.match(m, e, solver="magic")
+    assert "`sparse`" in str(err.value) and err.value.source == "arguments"
     with pytest.raises(mm.InputError):
         mm.match(m, e, criteria=[{"kind": "nonsense", "field": "x"}])
     with pytest.raises(mm.InputError, match="weight"):
@@ -99,15 +101,49 @@ def test_infeasible_has_diagnosis():
 
 
 def test_solver_error():
+    # A real SolverError in every build: the exact matcher cannot express a quota.
     m, e = str(FIXTURES / "tiny_mentors.csv"), str(FIXTURES / "tiny_mentees.csv")
-    try:
-        mm.match(m, e, solver="heuristic")
-    except mm.SolverError as err:
-        assert "solver error" in str(err)
-    else:
-        pytest.skip("the heuristic backend is built in: no SolverError to provoke")
+    quota = {"side": "mentor", "field": "department", "values": ["x"], "max": 5}
+    with pytest.raises(mm.SolverError, match="solver error: the exact matcher cannot express"):
+        mm.match(m, e, solver="exact", config={"quota": [quota]})
+
+
+def test_every_solver_name_of_the_core_is_accepted():
+    m, e = str(FIXTURES / "tiny_mentors.csv"), str(FIXTURES / "tiny_mentees.csv")
+    best = mm.match(m, e, solver="exact").objective
+    for name in ("auto", "exact", "sparse"):
+        # Four mentees and six mentors: the sparse candidates are every pair, so it is exact.
+        assert mm.match(m, e, solver=name).objective == pytest.approx(best)
+    h = mm.match(m, e, solver="heuristic")
+    assert h.objective <= best + 1e-9 and h.bound >= best - 1e-9
 
 
 def test_error_is_a_value_error():
     with pytest.raises(ValueError):
         mm.match(str(FIXTURES / "bad_capacity.csv"), str(DATA / "mentees.csv"))
+
+
+def test_a_missing_file_is_a_file_not_found_error(tmp_path):
+    m = str(FIXTURES / "tiny_mentors.csv")
+    missing = str(tmp_path / "nowhere.csv")
+    with pytest.raises(FileNotFoundError) as err:
+        mm.match(m, missing)
+    e = err.value
+    assert isinstance(e, mm.MissingFileError) and isinstance(e, mm.InputError)
+    assert e.filename == missing and e.source == missing and e.errno == 2
+    assert "nowhere.csv" in str(e)
+    with pytest.raises(mm.MissingFileError):
+        mm.match(m, str(FIXTURES / "tiny_mentees.csv"), config=str(tmp_path / "no.toml"))
+
+
+def test_goals_and_success_as_an_analyst_expects():
+    m, e = str(FIXTURES / "tiny_mentors.csv"), str(FIXTURES / "tiny_mentees.csv")
+    quota = {"side": "mentor", "field": "location", "values": ["Oslo", "Bergen"], "max": 2}
+    r = mm.match(m, e, config={"quota": [quota]})
+    assert r.success and r.status in ("optimal", "feasible")
+    assert list(r.goals.columns) == ["constraint", "bound", "value", "satisfied"]
+    assert r.goals.bound.tolist() == ["max 2"] and r.goals.satisfied.all()
+    located = r.pairs.mentor_id.isin(["u1", "u2"]).sum()
+    assert r.goals.value.tolist() == [located] and located <= 2
+    assert r.status == r.to_dict()["status"]
+    assert mm.match(m, e).goals.empty

@@ -212,8 +212,6 @@ fn json_error(source: &str, e: &serde_json::Error) -> Error {
     )
 }
 
-const APPENDED: [&str; 3] = ["forbid", "pin", "past_pairs"];
-
 impl ConfigSpec {
     /// Builds and validates the configuration.
     pub fn build(&self) -> mentormatch::Result<Config> {
@@ -227,22 +225,7 @@ impl ConfigSpec {
         if let Some(o) = &self.overrides {
             let over: serde_json::Map<String, serde_json::Value> =
                 serde_json::from_str(o).map_err(|e| json_error("arguments", &e))?;
-            let mut base = match serde_json::to_value(&config) {
-                Ok(serde_json::Value::Object(m)) => m,
-                _ => serde_json::Map::new(),
-            };
-            for (k, v) in over {
-                match (APPENDED.contains(&k.as_str()), base.get_mut(&k), v) {
-                    (true, Some(serde_json::Value::Array(a)), serde_json::Value::Array(b)) => {
-                        a.extend(b)
-                    }
-                    (_, _, v) => {
-                        base.insert(k, v);
-                    }
-                }
-            }
-            config = serde_json::from_value(serde_json::Value::Object(base))
-                .map_err(|e| json_error("arguments", &e))?;
+            config = config.with_overrides(over, "arguments")?;
         }
         let source = self
             .path

@@ -6,6 +6,7 @@
 //! ValueError
 //! └── MentorMatchError
 //!     ├── InputError       .source .row .field .hint   (bad table, configuration, file)
+//!     │   └── MissingFileError  (also a FileNotFoundError: `except FileNotFoundError` works)
 //!     ├── InfeasibleError  .diagnosis (a dict)          (no matching satisfies the hard rules)
 //!     └── SolverError                                   (a backend failed or is not built in)
 //! ```
@@ -54,7 +55,24 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for attr in ["source", "row", "field", "hint"] {
         input.setattr(attr, py.None())?;
     }
-    m.add("InputError", input)?;
+    m.add("InputError", input.clone())?;
+    // A class with two bases cannot be declared with `create_exception!`; `type()` makes it.
+    // FileNotFoundError comes first so that OSError's `__init__` and `__str__` apply
+    // (`errno`, `filename`, `[Errno 2] ...: 'path'`); ValueError adds no fields to
+    // BaseException, so the two layouts combine.
+    let builtins = py.import("builtins")?;
+    let body = pyo3::types::PyDict::new(py);
+    body.set_item("__module__", "mentormatch")?;
+    body.set_item(
+        "__doc__",
+        "A file that does not exist: an InputError and a FileNotFoundError (`.filename`).",
+    )?;
+    let missing = builtins.getattr("type")?.call1((
+        "MissingFileError",
+        (builtins.getattr("FileNotFoundError")?, input),
+        body,
+    ))?;
+    m.add("MissingFileError", missing)?;
     let infeasible = py.get_type::<InfeasibleError>();
     infeasible.setattr("diagnosis", py.None())?;
     m.add("InfeasibleError", infeasible)?;
@@ -85,6 +103,30 @@ fn with_attrs(err: PyErr, attrs: &[(&str, Py<PyAny>)]) -> PyErr {
 }
 
 fn input_error(py: Python<'_>, message: String, loc: &Location, hint: Option<&str>) -> PyErr {
+    input_error_as(py, PyErr::new::<InputError, _>(message), loc, hint)
+}
+
+/// A missing file as `MissingFileError` (an InputError and a FileNotFoundError), falling back
+/// to a plain InputError should the class be unavailable.
+fn missing_file_error(py: Python<'_>, source: &std::io::Error, path: &str) -> PyErr {
+    let loc = Location::source(path);
+    // As Python's own: `[Errno 2] No such file or directory: 'path'`, with errno and filename.
+    let errno = source.raw_os_error().unwrap_or(2);
+    let text = source.to_string();
+    let strerror = text
+        .rsplit_once(" (os error")
+        .map_or(text.as_str(), |(head, _)| head);
+    let made = py
+        .import("mentormatch._core")
+        .and_then(|m| m.getattr("MissingFileError"))
+        .and_then(|cls| cls.call1((errno, strerror, path)));
+    match made {
+        Ok(instance) => input_error_as(py, PyErr::from_value(instance), &loc, None),
+        Err(_) => input_error(py, format!("{path}: {text}"), &loc, None),
+    }
+}
+
+fn input_error_as(py: Python<'_>, err: PyErr, loc: &Location, hint: Option<&str>) -> PyErr {
     let attrs = [
         (
             "source",
@@ -101,7 +143,7 @@ fn input_error(py: Python<'_>, message: String, loc: &Location, hint: Option<&st
         .into_iter()
         .filter_map(|(k, v)| v.ok().map(|v| (k, v)))
         .collect();
-    with_attrs(PyErr::new::<InputError, _>(message), &attrs)
+    with_attrs(err, &attrs)
 }
 
 fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
@@ -114,6 +156,9 @@ impl From<PyMmError> for PyErr {
             Error::Input(ie) => {
                 let msg = ie.to_string();
                 input_error(py, msg, &ie.location, ie.hint.as_deref())
+            }
+            Error::Io { path, source } if source.kind() == std::io::ErrorKind::NotFound => {
+                missing_file_error(py, &source, &path)
             }
             Error::Io { path, source } => {
                 let msg = format!("{path}: {source}");

@@ -120,10 +120,8 @@ impl Inputs {
     /// Reads the tables and checks the columns the configuration names against them.
     fn parts(self) -> mentormatch::Result<Parts> {
         let config = self.config.build()?;
+        // The config's own `history` is read by `Problem::new`; these add to it.
         let mut past: Vec<PairRef> = Vec::new();
-        if let Some(h) = &config.history {
-            past.extend(mentormatch::read_history(h)?);
-        }
         for t in self.history {
             past.extend(t.history()?);
         }
@@ -230,7 +228,7 @@ impl Run {
     fn objective(&self) -> f64 {
         self.result.objective
     }
-    /// "optimal", "feasible" or "no solution found".
+    /// "optimal", "feasible" or "no_solution_found" (as in `to_dict()`).
     #[getter]
     fn status(&self) -> &'static str {
         self.result.status.as_str()

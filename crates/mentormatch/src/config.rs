@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::criteria::{default_criteria, Criterion};
 use crate::error::{Error, InputError, Location, Result};
-use crate::ilp::Engine;
 use crate::model::Side;
 
 /// What the solver optimises.
@@ -50,6 +49,59 @@ impl SolverKind {
             SolverKind::Ilp => "ilp",
             SolverKind::Heuristic => "heuristic",
             SolverKind::Sparse => "sparse",
+        }
+    }
+}
+
+/// An ILP engine (`ilp_engine` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// microlp: pure Rust (cargo feature `microlp`, on by default).
+    Microlp,
+    /// HiGHS (cargo feature `highs`).
+    Highs,
+}
+
+impl Engine {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Microlp => "microlp",
+            Engine::Highs => "highs",
+        }
+    }
+
+    /// Whether this build includes the engine.
+    pub fn is_available(self) -> bool {
+        match self {
+            Engine::Microlp => cfg!(feature = "microlp"),
+            Engine::Highs => cfg!(feature = "highs"),
+        }
+    }
+
+    /// Engines compiled into this build, fastest first.
+    pub fn available() -> Vec<Engine> {
+        [Engine::Highs, Engine::Microlp]
+            .into_iter()
+            .filter(|e| e.is_available())
+            .collect()
+    }
+
+    /// The error for an engine this build lacks.
+    pub fn missing(self) -> Error {
+        Error::Solver(format!(
+            "the ILP engine {} is not compiled in; build mentormatch with the cargo feature `{}`",
+            self.as_str(),
+            self.as_str()
+        ))
+    }
+
+    /// The backend name shown in results, e.g. `ilp/highs`.
+    pub fn backend_name(self) -> &'static str {
+        match self {
+            Engine::Microlp => "ilp/microlp",
+            Engine::Highs => "ilp/highs",
         }
     }
 }
@@ -302,6 +354,43 @@ impl Config {
         Ok(cfg)
     }
 
+    /// This configuration with `overrides` applied, as keyword arguments and command-line
+    /// flags mean them: a scalar or table replaces the configuration's value, while `forbid`,
+    /// `pin` and `past_pairs` add to its lists (a rule given on top of a file must not drop the
+    /// file's rules). `source` names the overrides in error messages. The result is validated.
+    pub fn with_overrides(
+        &self,
+        overrides: serde_json::Map<String, serde_json::Value>,
+        source: &str,
+    ) -> Result<Config> {
+        const APPENDED: [&str; 3] = ["forbid", "pin", "past_pairs"];
+        let bad = |e: serde_json::Error| {
+            Error::Input(
+                InputError::new(Location::source(source), e.to_string()).hint(
+                    "the keys and values of the TOML configuration (see examples/config.toml)",
+                ),
+            )
+        };
+        let mut base = match serde_json::to_value(self).map_err(bad)? {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        for (k, v) in overrides {
+            match (APPENDED.contains(&k.as_str()), base.get_mut(&k), v) {
+                (true, Some(serde_json::Value::Array(a)), serde_json::Value::Array(b)) => {
+                    a.extend(b)
+                }
+                (_, _, v) => {
+                    base.insert(k, v);
+                }
+            }
+        }
+        let merged: Config =
+            serde_json::from_value(serde_json::Value::Object(base)).map_err(bad)?;
+        merged.validate(source)?;
+        Ok(merged)
+    }
+
     /// Checks values that serde cannot: weights, shares, bounds.
     pub fn validate(&self, source: &str) -> Result<()> {
         for (i, c) in self.criteria.iter().enumerate() {
@@ -397,5 +486,53 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod override_tests {
+    use super::*;
+
+    fn map(json: &str) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn overrides_replace_scalars_and_add_to_rule_lists() {
+        let base = Config::from_toml_str(
+            "allow_unmatched = false\nmin_score = 10\n[[forbid]]\nmentee = \"L1\"\nmentor = \"M1\"\n",
+            "base.toml",
+        )
+        .unwrap();
+        let merged = base
+            .with_overrides(
+                map(r#"{"min_score": 20, "allow_unmatched": true,
+                        "forbid": [{"mentee": "L2", "mentor": "M2"}]}"#),
+                "arguments",
+            )
+            .unwrap();
+        assert_eq!(merged.min_score, Some(20.0));
+        assert!(merged.allow_unmatched);
+        let forbids: Vec<_> = merged.forbid.iter().map(|p| p.mentee.as_str()).collect();
+        assert_eq!(forbids, ["L1", "L2"]);
+    }
+
+    #[test]
+    fn bad_overrides_are_input_errors_naming_the_source() {
+        let e = Config::default()
+            .with_overrides(map(r#"{"min_scor": 20}"#), "arguments")
+            .unwrap_err();
+        let Error::Input(e) = e else {
+            panic!("expected an input error, got {e}")
+        };
+        assert_eq!(e.location.source.as_deref(), Some("arguments"));
+        assert!(e.message.contains("min_scor"), "{}", e.message);
+        let e = Config::default()
+            .with_overrides(map(r#"{"min_score": 200}"#), "arguments")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("min_score = 200 is outside 0..100"),
+            "{e}"
+        );
     }
 }

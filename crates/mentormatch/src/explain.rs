@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::criteria::{Criterion, CriterionKind};
 use crate::model::{FieldValue, Mentee, Mentor, Participant};
 use crate::problem::{Problem, RuleReason};
+use crate::values::key;
 
 /// One criterion's part in a pair's score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,12 +46,12 @@ fn field_words(field: &str) -> String {
 }
 
 fn lower_set<'a>(v: &[&'a str]) -> Vec<(String, &'a str)> {
-    v.iter().map(|s| (s.trim().to_lowercase(), *s)).collect()
+    v.iter().map(|s| (key(s), *s)).collect()
 }
 
 /// Values of `a` (in `a`'s spelling) also in `b`, compared case-insensitively.
 fn common<'a>(a: &[&'a str], b: &[&str]) -> Vec<&'a str> {
-    let b: Vec<String> = b.iter().map(|s| s.trim().to_lowercase()).collect();
+    let b: Vec<String> = b.iter().map(|s| key(s)).collect();
     lower_set(a)
         .into_iter()
         .filter(|(k, _)| b.contains(k))
@@ -59,7 +60,7 @@ fn common<'a>(a: &[&'a str], b: &[&str]) -> Vec<&'a str> {
 }
 
 fn minus<'a>(a: &[&'a str], b: &[&str]) -> Vec<&'a str> {
-    let b: Vec<String> = b.iter().map(|s| s.trim().to_lowercase()).collect();
+    let b: Vec<String> = b.iter().map(|s| key(s)).collect();
     lower_set(a)
         .into_iter()
         .filter(|(k, _)| !b.contains(k))

@@ -15,7 +15,8 @@ use std::collections::HashMap;
 
 use crate::config::{Quota, Spread};
 use crate::model::{Cohort, Field, Participant, Side};
-use crate::result::GoalReport;
+use crate::values::key;
+use serde::{Deserialize, Serialize};
 
 /// Tolerance when comparing counts with (fractional) share bounds.
 const EPS: f64 = 1e-9;
@@ -149,6 +150,19 @@ pub struct Goals {
     pub spreads: Vec<CompiledSpread>,
 }
 
+/// The value a cohort-level goal reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalReport {
+    /// The goal in words, e.g. `quota 1 (mentor location in Tromsø/Bodø)`.
+    pub constraint: String,
+    /// Its bound in words, e.g. `min 3`.
+    pub bound: String,
+    /// The value reached.
+    pub value: f64,
+    /// Whether the bound holds.
+    pub satisfied: bool,
+}
+
 /// The value one goal bound reached on an assignment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoalValue {
@@ -174,10 +188,6 @@ impl GoalValue {
             satisfied: self.satisfied,
         }
     }
-}
-
-fn key(s: &str) -> String {
-    s.trim().to_lowercase()
 }
 
 fn side_values<'a>(cohort: &'a Cohort, side: Side, field: &Field) -> Vec<Vec<&'a str>> {

@@ -39,18 +39,19 @@ pub use problem::{Problem, RuleReason, ScoreMatrix};
 pub use score::Scorer;
 pub mod exact;
 pub mod explain;
-pub mod gen;
 pub mod goals;
 pub mod heuristic;
 pub mod ilp;
 pub mod progress;
 pub mod result;
+pub mod selection;
 pub mod solver;
 pub mod sparse;
+pub mod synthetic;
+mod values;
 
 pub use diagnosis::{Infeasibility, QuotaViolation};
 pub use explain::{CriterionScore, Explanation};
-pub use gen::synthetic_cohort;
 pub use goals::Goals;
 pub use heuristic::HeuristicBackend;
 pub use ilp::{Engine, IlpBackend};
@@ -58,6 +59,7 @@ pub use progress::{Progress, ProgressHandle};
 pub use result::{GoalReport, MatchResult, Pair, Unmatched};
 pub use solver::{Backend, Settings, Solution, SolveStatus};
 pub use sparse::SparseExactBackend;
+pub use synthetic::synthetic_cohort;
 
 /// Matches a cohort: compiles the problem, picks the backend the configuration asks for and
 /// returns pairs with explanations. `past_pairs` are earlier rounds' pairs, never made again.
@@ -77,7 +79,7 @@ pub fn solve(problem: &Problem) -> Result<MatchResult> {
 
 /// Like [`solve`], with explicit settings (e.g. a progress sink).
 pub fn solve_with(problem: &Problem, settings: &Settings) -> Result<MatchResult> {
-    let (backend, why) = solver::select(problem, problem.config().solver)?;
+    let (backend, why) = selection::select(problem, problem.config().solver)?;
     let mut solution = backend.solve(problem, settings)?;
     if let Some(why) = why {
         solution.notes.insert(0, why);

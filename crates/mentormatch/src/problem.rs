@@ -72,9 +72,10 @@ fn index_of<'a, P: Participant + 'a>(
 }
 
 impl Problem {
-    /// Compiles a problem. `past_pairs` are earlier rounds' pairs (from `history` files and
-    /// `config.past_pairs`); pairs naming people not in this cohort are ignored, as they
-    /// concern earlier participants.
+    /// Compiles a problem. Earlier rounds' pairs are never made again: those in the
+    /// configuration's `history` file (read here, so every front end honours it), in
+    /// `config.past_pairs`, and `past_pairs` (e.g. a `--history` file given separately). Pairs
+    /// naming people not in this cohort are ignored, as they concern earlier participants.
     pub fn new(cohort: Cohort, config: Config, past_pairs: Vec<PairRef>) -> Result<Problem> {
         config.validate("config")?;
         check_unique(&cohort)?;
@@ -120,7 +121,11 @@ impl Problem {
                 });
             }
         }
-        let mut all_past = config.past_pairs.clone();
+        let mut all_past = match &config.history {
+            Some(path) => crate::input::read_history(path)?,
+            None => Vec::new(),
+        };
+        all_past.extend(config.past_pairs.iter().cloned());
         all_past.extend(past_pairs);
         for p in &all_past {
             if let (Some(&i), Some(&j)) = (mentee_index.get(&p.mentee), mentor_index.get(&p.mentor))

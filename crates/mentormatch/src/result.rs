@@ -36,18 +36,7 @@ pub struct Unmatched {
     pub reason: String,
 }
 
-/// The value a cohort-level goal reached.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GoalReport {
-    /// The goal in words, e.g. `quota 1 (mentor location in Tromsø/Bodø)`.
-    pub constraint: String,
-    /// Its bound in words, e.g. `min 3`.
-    pub bound: String,
-    /// The value reached.
-    pub value: f64,
-    /// Whether the bound holds.
-    pub satisfied: bool,
-}
+pub use crate::goals::GoalReport;
 
 /// Everything a run produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,11 +5,10 @@
 //! or the criterion's `missing` value when it cannot be evaluated. Each pair is computed on its
 //! own, in a fixed order, so the result does not depend on how rows are spread over threads.
 
-use std::collections::HashMap;
-
 use crate::criteria::{Criterion, CriterionKind, Prefer, ShareMeasure};
 use crate::error::{Error, Location, Result};
 use crate::model::{Mentee, Mentor, Participant};
+use crate::values::{parse_number, Interner};
 
 /// Marks a criterion value that could not be evaluated (a needed value is unknown).
 pub(crate) const MISSING: f64 = f64::NAN;
@@ -50,25 +49,6 @@ pub struct Scorer {
     compiled: Vec<Compiled>,
     n_mentees: usize,
     n_mentors: usize,
-}
-
-fn key(s: &str) -> String {
-    s.trim().to_lowercase()
-}
-
-#[derive(Default)]
-struct Interner(HashMap<String, u32>);
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        let n = self.0.len() as u32 + 1;
-        *self.0.entry(key(s)).or_insert(n)
-    }
-}
-
-fn parse_number(text: &str) -> Option<f64> {
-    let t = text.trim().replace(',', ".");
-    t.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 impl Scorer {
@@ -370,7 +350,7 @@ fn compile_data(c: &Criterion, mentees: &[Mentee], mentors: &[Mentor]) -> Result
                         .collect()
                 })
                 .collect();
-            let words = interner.0.len().div_ceil(64).max(1);
+            let words = interner.len().div_ceil(64).max(1);
             let pack = |ids: &[Vec<u32>]| {
                 let mut bits = vec![0u64; ids.len() * words];
                 let mut lens = Vec::with_capacity(ids.len());

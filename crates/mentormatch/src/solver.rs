@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::SolverKind;
 use crate::error::Result;
 use crate::problem::Problem;
 
@@ -22,13 +21,42 @@ pub enum SolveStatus {
 }
 
 impl SolveStatus {
-    /// Lower-case name for reports.
+    /// The one machine spelling, the same as serde's: `optimal`, `feasible`,
+    /// `no_solution_found` (Python's `.status` and `.to_dict()` agree on it).
     pub fn as_str(self) -> &'static str {
         match self {
             SolveStatus::Optimal => "optimal",
             SolveStatus::Feasible => "feasible",
-            SolveStatus::NoSolutionFound => "no solution found",
+            SolveStatus::NoSolutionFound => "no_solution_found",
         }
+    }
+}
+
+/// The status in words for people: `no solution found`.
+impl std::fmt::Display for SolveStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_str().replace('_', " "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SolveStatus;
+
+    #[test]
+    fn one_spelling_for_machines_words_for_people() {
+        for s in [
+            SolveStatus::Optimal,
+            SolveStatus::Feasible,
+            SolveStatus::NoSolutionFound,
+        ] {
+            let json = serde_json::to_string(&s).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+        }
+        assert_eq!(
+            SolveStatus::NoSolutionFound.to_string(),
+            "no solution found"
+        );
     }
 }
 
@@ -76,87 +104,4 @@ pub trait Backend: Send + Sync {
     fn name(&self) -> &'static str;
     /// Solves the problem, or explains why it cannot be solved.
     fn solve(&self, problem: &Problem, settings: &Settings) -> Result<Solution>;
-}
-
-/// Above this many mentees `auto` prefers the heuristic to the sparse exact solver.
-pub const SPARSE_EXACT_MAX_MENTEES: usize = 5000;
-
-/// The backend that `kind` selects for `problem`, with a note on why when `kind` is `auto`.
-pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, Option<String>)> {
-    match kind {
-        SolverKind::Exact => Ok((Box::new(crate::exact::ExactBackend), None)),
-        SolverKind::Heuristic => Ok((Box::new(crate::heuristic::HeuristicBackend), None)),
-        SolverKind::Sparse => Ok((Box::new(crate::sparse::SparseExactBackend), None)),
-        SolverKind::Auto => {
-            let dense = dense_bytes(problem);
-            let budget = memory_budget(problem);
-            if dense > u128::from(budget) {
-                let gib = |b: u128| b as f64 / f64::from(1u32 << 30);
-                let why = format!(
-                    "auto: the dense matrices would need {:.1} GiB, over the memory budget of {:.1} GiB",
-                    gib(dense),
-                    gib(u128::from(budget))
-                );
-                // The sparse exact solver's augmenting paths get long when many mentees want
-                // the same mentors; past a few thousand mentees the heuristic is the safe choice.
-                return if problem.config().has_cohort_constraints()
-                    || problem.n_mentees() > SPARSE_EXACT_MAX_MENTEES
-                {
-                    Ok((
-                        Box::new(crate::heuristic::HeuristicBackend),
-                        Some(format!("{why}: the heuristic backend (sparse candidates, local search, with an upper bound)")),
-                    ))
-                } else {
-                    Ok((
-                        Box::new(crate::sparse::SparseExactBackend),
-                        Some(format!("{why}: the sparse exact backend (optimal over the candidate pairs, with a bound)")),
-                    ))
-                };
-            }
-            if problem.config().has_cohort_constraints() {
-                select(problem, SolverKind::Ilp).map(|(b, _)| {
-                    (b, Some("auto: the ILP backend, because the configuration has cohort-level goals".to_string()))
-                })
-            } else {
-                Ok((Box::new(crate::exact::ExactBackend), None))
-            }
-        }
-        SolverKind::Ilp => {
-            let backend = match problem.config().ilp_engine {
-                Some(engine) => crate::ilp::IlpBackend::with_engine(engine)?,
-                None => crate::ilp::IlpBackend::new()?,
-            };
-            Ok((Box::new(backend), None))
-        }
-    }
-}
-
-/// Bytes the dense exact backend needs: the score matrix with its mask (`n * m * (8 + 1)`) plus
-/// the assignment cost matrix (`n` rows by one column per usable mentor place, 8 bytes each).
-pub fn dense_bytes(problem: &Problem) -> u128 {
-    let n = problem.n_mentees() as u128;
-    let m = problem.n_mentors() as u128;
-    let cols: u128 = problem
-        .capacity()
-        .iter()
-        .map(|&c| u128::from(c).min(n))
-        .sum();
-    n * m * 9 + n * cols * 8
-}
-
-/// The memory budget for dense matrices: `config.memory_budget`, or a quarter of
-/// `MemAvailable` from `/proc/meminfo`, or 4 GiB when that cannot be read.
-pub fn memory_budget(problem: &Problem) -> u64 {
-    if let Some(b) = problem.config().memory_budget {
-        return b;
-    }
-    available_memory().map_or(4 << 30, |a| a / 4)
-}
-
-/// `MemAvailable` in bytes, when the platform says.
-pub fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }

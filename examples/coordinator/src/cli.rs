@@ -297,7 +297,8 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
     config.validate("command line")?;
     let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
     let mut past = Vec::new();
-    for h in config.history.iter().chain(a.history.iter()) {
+    // The config's own `history` is read by `Problem::new`; `--history` adds to it.
+    if let Some(h) = &a.history {
         past.extend(read_history(h)?);
     }
     let problem = Problem::new(Cohort { mentors, mentees }, config, past)?;
@@ -342,7 +343,7 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         result.pairs.len(),
         result.unmatched_mentees.len(),
         result.objective,
-        result.status.as_str(),
+        result.status,
         result.solver
     );
     Ok(())
@@ -353,10 +354,8 @@ fn run_suggest(a: SuggestArgs) -> Result<(), Failure> {
     // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
     config.allow_unmatched = true;
     let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
-    let past = match &config.history {
-        Some(h) => read_history(h)?,
-        None => Vec::new(),
-    };
+    // The config's own `history` is read by `Problem::new`.
+    let past = Vec::new();
     let problem = Problem::new(Cohort { mentors, mentees }, config, past)?;
     let s = mentormatch::suggest::suggest(&problem, a.top as usize)?;
     write_out(a.out.as_deref(), |w| {
@@ -383,10 +382,8 @@ fn run_rematch(a: RematchArgs) -> Result<(), Failure> {
     let (config, config_source) = load_config(a.config.as_deref())?;
     let previous = mentormatch::input::read_previous(&a.previous)?;
     let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
-    let past = match &config.history {
-        Some(h) => read_history(h)?,
-        None => Vec::new(),
-    };
+    // The config's own `history` is read by `Problem::new`.
+    let past = Vec::new();
     let r = mentormatch::rematch::rematch(Cohort { mentors, mentees }, config, past, &previous)?;
     write_out(a.out.as_deref(), |w| output::write_rematch(w, &r))?;
     if let Some(p) = &a.report {

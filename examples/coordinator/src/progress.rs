@@ -100,9 +100,17 @@ mod tests {
 
     #[test]
     fn shown_on_a_terminal_only_after_a_second() {
-        let b = Bar::with_terminal(true);
+        let mut b = Bar::with_terminal(true);
         b.stage("indexing mentors", 0);
-        assert!(!b.is_shown());
+        assert!(!b.is_shown(), "a run under a second shows no bar");
+        b.start = Instant::now()
+            .checked_sub(Duration::from_secs(5))
+            .unwrap_or(b.start);
+        b.inc(1);
+        assert!(
+            b.is_shown(),
+            "a run over a second on a terminal shows the bar"
+        );
         b.finish();
     }
 }

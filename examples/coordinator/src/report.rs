@@ -138,7 +138,7 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
         let _ = writeln!(s, "| Lowest match score | {low:.1} / 100 |");
     }
     let _ = writeln!(s, "| Total score | {:.2} |", r.objective);
-    let _ = writeln!(s, "| Solver | {} ({}) |", r.solver, r.status.as_str());
+    let _ = writeln!(s, "| Solver | {} ({}) |", r.solver, r.status);
     if let (Some(b), Some(g)) = (r.bound, r.gap) {
         let _ = writeln!(
             s,

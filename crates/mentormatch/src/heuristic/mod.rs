@@ -17,13 +17,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::gen::SplitMix64;
 use crate::problem::Problem;
 use crate::progress::{self, Progress};
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 use crate::sparse::assign::{Assign, NONE};
 use crate::sparse::lap::FailedTree;
 use crate::sparse::{self, bound, Prepared};
+use crate::synthetic::SplitMix64;
 
 const EPS: f64 = 1e-9;
 

@@ -37,7 +37,7 @@
 //! infeasible, the exact backend's Hall diagnosis is returned (too few places for a set of
 //! mentees). Otherwise every goal bound gets an elastic slack and the total violation is
 //! minimised; each bound still violated is reported with the value it reaches
-//! ([`Infeasibility::Quotas`]).
+//! ([`crate::diagnosis::Infeasibility::Quotas`]).
 
 use crate::error::{Error, Result};
 use crate::problem::Problem;
@@ -48,58 +48,7 @@ mod engine;
 #[cfg(any(feature = "microlp", feature = "highs"))]
 mod model;
 
-/// An ILP engine (`ilp_engine` in the configuration).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    /// microlp: pure Rust (cargo feature `microlp`, on by default).
-    Microlp,
-    /// HiGHS (cargo feature `highs`).
-    Highs,
-}
-
-impl Engine {
-    /// Lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Engine::Microlp => "microlp",
-            Engine::Highs => "highs",
-        }
-    }
-
-    /// Whether this build includes the engine.
-    pub fn is_available(self) -> bool {
-        match self {
-            Engine::Microlp => cfg!(feature = "microlp"),
-            Engine::Highs => cfg!(feature = "highs"),
-        }
-    }
-
-    /// Engines compiled into this build, fastest first.
-    pub fn available() -> Vec<Engine> {
-        [Engine::Highs, Engine::Microlp]
-            .into_iter()
-            .filter(|e| e.is_available())
-            .collect()
-    }
-
-    /// The error for an engine this build lacks.
-    pub fn missing(self) -> Error {
-        Error::Solver(format!(
-            "the ILP engine {} is not compiled in; build mentormatch with the cargo feature `{}`",
-            self.as_str(),
-            self.as_str()
-        ))
-    }
-
-    /// The backend name shown in results, e.g. `ilp/highs`.
-    pub fn backend_name(self) -> &'static str {
-        match self {
-            Engine::Microlp => "ilp/microlp",
-            Engine::Highs => "ilp/highs",
-        }
-    }
-}
+pub use crate::config::Engine;
 
 /// The ILP backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

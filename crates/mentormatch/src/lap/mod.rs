@@ -8,6 +8,8 @@
 //!   certify optimality (see [`LapSolution`]).
 //! * [`linear_sum_assignment`]: the same semantics as `scipy.optimize.linear_sum_assignment`
 //!   (any shape, `maximize`, sorted row indices).
+//! * [`min_weight_full_bipartite_matching`]: a sparse (CSR) biadjacency matrix, with the
+//!   semantics of `scipy.sparse.csgraph.min_weight_full_bipartite_matching`.
 //!
 //! The algorithm is the shortest augmenting path method of Jonker and Volgenant (1987), in its
 //! rectangular form (as in Crouse 2016 / scipy): no padding to a square matrix, `O(nrows^2 *
@@ -15,12 +17,14 @@
 //! Jonker-Volgenant / auction style initialisation started from `v = 0`, which keeps the
 //! rectangular certificate valid; square matrices first get JV column reduction and reduction
 //! transfer), and the Dijkstra phase relaxes all columns in one vectorised pass per scanned row.
-//! See [`dense`] for details.
+//! See the `dense` module (private) for details.
 
 mod dense;
 mod scipy;
+pub mod sparse_csr;
 
 pub use scipy::linear_sum_assignment;
+pub use sparse_csr::{min_weight_full_bipartite_matching, Csr, CsrIndex};
 
 /// An optimal assignment of every row (rows <= cols) with the dual potentials that prove it.
 ///
@@ -61,6 +65,9 @@ pub enum LapError {
     /// [`solve_min`] needs `nrows <= ncols` (use [`linear_sum_assignment`] for tall matrices).
     #[error("{nrows} rows cannot each get a distinct column out of {ncols}; transpose the matrix")]
     TooManyRows { nrows: usize, ncols: usize },
+    /// Sparse (CSR) arrays that do not describe a matrix of the given shape.
+    #[error("malformed sparse matrix: {0}")]
+    Malformed(String),
 }
 
 /// Checks that `costs` holds exactly `nrows * ncols` entries.

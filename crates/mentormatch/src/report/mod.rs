@@ -3,7 +3,7 @@
 //! - [`reasons`]: concrete reasons why a mentee went without a mentor or a mentor was not
 //!   selected, with the numbers (not "the chosen mentors fit better").
 //! - [`svg`]: the charts, as inline SVG.
-//! - [`html`]: the self-contained HTML report.
+//! - [`mod@html`]: the self-contained HTML report ([`html()`] builds it).
 
 pub mod html;
 pub mod reasons;

@@ -5,7 +5,7 @@
 //! Mentors are sorted by their values, criterion by criterion (heaviest first; among equal
 //! weights set criteria before `differ` ones), and a *trie* is built over them top down: a node
 //! at level `d` holds the mentors sharing the values of the first `d` criteria, so those are
-//! known exactly in it; nodes of a few mentors are cut into *blocks* of [`BLOCK`] mentors, and
+//! known exactly in it; nodes of a few mentors are cut into *blocks* of `BLOCK` (4) mentors, and
 //! a node with many children gets intermediate nodes. For every node we keep a summary per
 //! criterion: the one value all its members share (or "mixed"), the union of their sets, the
 //! range of their numbers, and whether any member's value is unknown; every mentor also has

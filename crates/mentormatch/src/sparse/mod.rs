@@ -194,7 +194,7 @@ impl Prepared {
             .free
             .par_iter()
             .filter_map(|&i| {
-                let mut rng = crate::gen::SplitMix64::new(
+                let mut rng = crate::synthetic::SplitMix64::new(
                     seed ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407),
                 );
                 let (js, ss) = self.cands.row(i);
