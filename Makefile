@@ -1,6 +1,7 @@
 # The two commands a newcomer needs:
 #   make demo   match the sample cohort (pairs to stdout, report in target/report.md)
-#   make test   install what the tests need, then run every test (Rust, both ILP engines, Python)
+#   make test   install what the tests need, then run every test (Rust incl. the HTML report in
+#               headless Chromium, both ILP engines, Python)
 
 CARGO ?= cargo
 # Prints each step's duration ("timing: NAME took N s").

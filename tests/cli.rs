@@ -371,3 +371,601 @@ fn sparse_backends_from_the_command_line() {
         assert!(report.contains("Bound on the best total"), "{solver}");
     }
 }
+
+/// Every cell of a CSV file, header included.
+fn all_cells(path: &Path) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
+    r.records()
+        .flat_map(|rec| rec.unwrap().iter().map(String::from).collect::<Vec<_>>())
+        .collect()
+}
+
+fn is_plain_number(s: &str) -> bool {
+    s.trim_start_matches(['+', '-']).parse::<f64>().is_ok()
+        && !s.contains("inf")
+        && !s.contains("NaN")
+}
+
+#[test]
+fn csv_outputs_neutralise_formulas_but_keep_numbers() {
+    let mentors = tmp("inject_mentors.csv");
+    std::fs::write(
+        &mentors,
+        "id,name,department,interests,offers\n\
+         \"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",Eve,=cmd|' /C calc'!A0,sport,digital\n\
+         @SUM(A1),Mallory,Drama,+47 22 33 44 55,digital\n",
+    )
+    .unwrap();
+    let mentees = tmp("inject_mentees.csv");
+    std::fs::write(
+        &mentees,
+        "id,name,department,interests,needs\n-2+3,Trudy,Nyheter,sport,digital\n\"\tx\",Tab,Sport,musikk,digital\n",
+    )
+    .unwrap();
+    let (out, scores) = (tmp("inject_pairs.csv"), tmp("inject_scores.csv"));
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--scores-out",
+        scores.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for path in [&out, &scores] {
+        let cells = all_cells(path);
+        for c in &cells {
+            let risky = c.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            assert!(
+                !risky || is_plain_number(c),
+                "{}: unsafe cell {c:?}",
+                path.display()
+            );
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        // (Cells are trimmed on input, so "\tx" arrives as "x"; csv_safe's unit tests cover tabs.)
+        for quoted in ["'=HYPERLINK(", "'@SUM(A1)", "'-2+3"] {
+            assert!(
+                text.contains(quoted),
+                "{} lacks {quoted:?}:\n{text}",
+                path.display()
+            );
+        }
+    }
+    // Scores stay numbers (no quote in front of them).
+    for row in read_csv(&scores) {
+        assert!(row["score"].parse::<f64>().is_ok(), "{row:?}");
+    }
+    for row in read_csv(&out) {
+        assert!(row["score"].parse::<f64>().is_ok(), "{row:?}");
+    }
+}
+
+fn write_config(name: &str, text: &str) -> PathBuf {
+    let p = tmp(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn a_column_neither_file_has_is_an_error_listing_the_columns() {
+    let cfg = write_config(
+        "typo.toml",
+        "[[criteria]]\nkind = \"share\"\nfield = \"hobbies\"\n",
+    );
+    let out = tmp("typo_pairs.csv");
+    let o = run(&[
+        "match",
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "mentormatch: {}, field 'criteria[0].field': neither tests/fixtures/tiny_mentors.csv nor \
+             tests/fixtures/tiny_mentees.csv has a column 'hobbies'; tests/fixtures/tiny_mentors.csv has \
+             id, name, department, location, background, cultural_competence, interests, offers, capacity; \
+             tests/fixtures/tiny_mentees.csv has id, name, department, location, background, \
+             cultural_competence, interests, needs (correct the name, or map it to your header in \
+             [columns], e.g. [columns] hobbies = \"Fritid\")\n",
+            cfg.display()
+        )
+    );
+    assert!(!out.exists(), "nothing written on bad input");
+
+    // Wrong case: the hint names the column meant.
+    let cfg = write_config(
+        "case.toml",
+        "[[criteria]]\nkind = \"differ\"\nfield = \"department\"\n\n[[criteria]]\nkind = \"numeric\"\nfield = \"age\"\n",
+    );
+    let mentees = tmp("case_mentees.csv");
+    std::fs::write(&mentees, "id,department,Age\nt1,Drama,50\n").unwrap();
+    let mentors = tmp("case_mentors.csv");
+    std::fs::write(&mentors, "id,department,Age\nu1,Sport,25\n").unwrap();
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("field 'criteria[1].field': neither"), "{e}");
+    assert!(
+        e.ends_with("(did you mean 'Age'? Column names are case-sensitive)\n"),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), 1);
+}
+
+#[test]
+fn a_column_on_one_side_only_is_a_warning() {
+    let cfg = write_config(
+        "oneside.toml",
+        "[[criteria]]\nkind = \"differ\"\nfield = \"department\"\nrequired = true\n\n\
+         [[criteria]]\nkind = \"numeric\"\nfield = \"age\"\n",
+    );
+    let mentees = tmp("oneside_mentees.csv");
+    std::fs::write(&mentees, "id,department,age\nt1,Drama,50\n").unwrap();
+    let o = run(&[
+        "match",
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!(
+            "mentormatch: warning: {}, field 'criteria[1].field': only {} has a column 'age' \
+             (tests/fixtures/tiny_mentors.csv lacks it): every pair counts it as unknown",
+            cfg.display(),
+            mentees.display()
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn forbid_when_keeps_people_away_from_their_manager_in_both_directions() {
+    // Mentee t1 reports to mentor u1 (the best fit otherwise); mentor u3 reports to mentee t3.
+    let mentees = tmp("fw_mentees.csv");
+    std::fs::write(
+        &mentees,
+        "id,department,interests,needs,manager_id\n\
+         t1,Nyheter,sport,digital,U1\n\
+         t2,Sport,sport,digital,\n\
+         t3,Marked,reise,podkast,\n",
+    )
+    .unwrap();
+    let mentors = tmp("fw_mentors.csv");
+    std::fs::write(
+        &mentors,
+        "id,department,interests,offers,capacity,manager_id\n\
+         u1,Drama,sport,digital,1,\n\
+         u2,Teknologi,film,digital,1,\n\
+         u3,Distrikt,reise,podkast,1,t3\n\
+         u4,Drama,musikk,podkast,1,\n",
+    )
+    .unwrap();
+    let cfg = write_config(
+        "fw.toml",
+        "[[forbid_when]]\nmentee = \"manager_id\"\nmentor = \"id\"\nreason = \"reporting line\"\n\n\
+         [[forbid_when]]\nmentee = \"id\"\nmentor = \"manager_id\"\n",
+    );
+    let scores = tmp("fw_scores.csv");
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--scores-out",
+        scores.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    // Every combination: allowed is false exactly for the two reporting lines.
+    for s in read_csv(&scores) {
+        let pair = (s["mentee_id"].as_str(), s["mentor_id"].as_str());
+        let forbidden = pair == ("t1", "u1") || pair == ("t3", "u3");
+        if forbidden {
+            assert_eq!(s["allowed"], "false", "{pair:?}");
+        }
+    }
+    for line in out.lines().skip(1) {
+        assert!(
+            !line.starts_with("t1,u1,") && !line.starts_with("t3,u3,"),
+            "{out}"
+        );
+    }
+    assert_eq!(out.lines().count(), 4, "{out}");
+
+    // A pin on a forbidden pair is an error naming the rule.
+    let cfg = write_config(
+        "fw_pin.toml",
+        "[[forbid_when]]\nmentee = \"manager_id\"\nmentor = \"id\"\nreason = \"reporting line\"\n\n\
+         [[pin]]\nmentee = \"t1\"\nmentor = \"u1\"\n",
+    );
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "mentormatch: config, field 'pin[0]': pinned pair t1 - u1 are ruled out by [[forbid_when]]: \
+         reporting line (the mentee's manager_id is the mentor's id: U1) (remove the pin or the conflicting rule)\n"
+    );
+
+    // A rule naming a column the mentees file lacks is an input error.
+    let cfg = write_config(
+        "fw_typo.toml",
+        "[[forbid_when]]\nmentee = \"manager\"\nmentor = \"id\"\n",
+    );
+    let o = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "mentormatch: {}, field 'forbid_when[0].mentee': {} has no column 'manager'; {} has id, \
+             department, interests, needs, manager_id (correct the name, or map it to your header in \
+             [columns], e.g. [columns] hobbies = \"Fritid\")\n",
+            cfg.display(),
+            mentees.display(),
+            mentees.display()
+        )
+    );
+}
+
+fn total_of(stdout: &[u8]) -> f64 {
+    let mut r = csv::Reader::from_reader(stdout);
+    let h = r.headers().unwrap().clone();
+    let col = h.iter().position(|c| c == "score").unwrap();
+    r.records()
+        .map(|rec| rec.unwrap()[col].parse::<f64>().unwrap_or(0.0))
+        .sum()
+}
+
+#[test]
+fn alternatives_give_the_regret_a_re_solve_finds() {
+    let base = [
+        "match",
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+    ];
+    let mut args = base.to_vec();
+    args.push("--alternatives");
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let total = total_of(&o.stdout);
+    let out = tmp("alts.csv");
+    std::fs::write(&out, &o.stdout).unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with(",pinned,explanation,alternative_mentor,alternative_score,regret"),
+        "{text}"
+    );
+    let rows = read_csv(&out);
+    assert_eq!(rows.len(), 4);
+    for row in rows {
+        // Forbid the pair and re-solve: the total falls by exactly the regret.
+        let cfg = write_config(
+            &format!("alt_{}.toml", row["mentee_id"]),
+            &format!(
+                "[[forbid]]\nmentee = \"{}\"\nmentor = \"{}\"\n",
+                row["mentee_id"], row["mentor_id"]
+            ),
+        );
+        let mut args = base.to_vec();
+        args.extend(["--config", cfg.to_str().unwrap()]);
+        let o = run(&args);
+        if row["regret"] == "inf" {
+            assert_eq!(o.status.code(), Some(1), "{row:?}");
+            assert_eq!(row["alternative_mentor"], "");
+            continue;
+        }
+        assert!(o.status.success(), "{}", stderr(&o));
+        let regret: f64 = row["regret"].parse().unwrap();
+        assert!(
+            (total - total_of(&o.stdout) - regret).abs() < 1e-6,
+            "{row:?}: re-solve total {}",
+            total_of(&o.stdout)
+        );
+        assert_ne!(row["alternative_mentor"], row["mentor_id"]);
+    }
+    // Not defined for plans shaped by quotas: a clean error.
+    let cfg = write_config(
+        "alt_quota.toml",
+        "[[quota]]\nside = \"mentor\"\nfield = \"location\"\nvalues = [\"Oslo\"]\nmax = 1\n",
+    );
+    let mut args = base.to_vec();
+    args.extend(["--config", cfg.to_str().unwrap(), "--alternatives"]);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "mentormatch: command line, field '--alternatives': alternatives need a proven optimum of \
+         the total score, not quotas or spreads (their plan has no prices) (drop --alternatives, or \
+         use objective = \"total\" without [[quota]]/[[spread]] and the exact solver)\n"
+    );
+}
+
+#[test]
+fn suggest_lists_allowed_mentors_with_the_optimal_partner_first() {
+    let files = [
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+    ];
+    let (out, scores) = (tmp("suggest.csv"), tmp("suggest_scores.csv"));
+    let mut args = vec!["suggest"];
+    args.extend(files);
+    args.extend(["--top", "3", "--out", out.to_str().unwrap()]);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("mentee_id,rank,mentor_id,score,explanation\n"),
+        "{text}"
+    );
+    let rows = read_csv(&out);
+    // The plan `match` makes.
+    let mut args = vec!["match"];
+    args.extend(files);
+    args.extend([
+        "--allow-unmatched",
+        "--scores-out",
+        scores.to_str().unwrap(),
+    ]);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan: HashMap<String, String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut c = l.split(',');
+            (c.next().unwrap().to_string(), c.next().unwrap().to_string())
+        })
+        .collect();
+    let allowed: HashSet<(String, String)> = read_csv(&scores)
+        .into_iter()
+        .filter(|r| r["allowed"] == "true")
+        .map(|r| (r["mentee_id"].clone(), r["mentor_id"].clone()))
+        .collect();
+    for mentee in ["t1", "t2", "t3", "t4"] {
+        let mine: Vec<_> = rows.iter().filter(|r| r["mentee_id"] == mentee).collect();
+        let n_allowed = allowed.iter().filter(|(e, _)| e == mentee).count();
+        assert_eq!(mine.len(), n_allowed.min(3), "{mentee}: {mine:?}");
+        for (k, r) in mine.iter().enumerate() {
+            assert_eq!(r["rank"], (k + 1).to_string());
+            assert!(
+                allowed.contains(&(mentee.to_string(), r["mentor_id"].clone())),
+                "{r:?} is not an allowed pair"
+            );
+            assert_ne!(r["mentor_id"], "u6", "capacity 0: never suggested");
+        }
+        if let Some(partner) = plan.get(mentee).filter(|p| !p.is_empty()) {
+            assert_eq!(
+                &mine[0]["mentor_id"], partner,
+                "rank 1 is the plan's partner"
+            );
+        }
+    }
+    // Bad input: one clean line, exit 2, nothing written.
+    let bad = tmp("suggest_bad.csv");
+    let o = run(&[
+        "suggest",
+        "--mentors",
+        "tests/fixtures/bad_capacity.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+        "--top",
+        "2",
+        "--out",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with(
+        "mentormatch: tests/fixtures/bad_capacity.csv, row 4, field 'capacity': 'two' is not a whole number"
+    ));
+    assert!(!bad.exists());
+    let mut args = vec!["suggest"];
+    args.extend(files);
+    args.extend(["--top", "0"]);
+    assert_eq!(
+        run(&args).status.code(),
+        Some(2),
+        "--top 0 is a usage error"
+    );
+}
+
+#[test]
+fn rematch_keeps_what_can_continue_and_says_why_the_rest_ended() {
+    let prev = tmp("prev_pairs.csv");
+    let o = run(&[
+        "match",
+        "--mentors",
+        "tests/fixtures/tiny_mentors.csv",
+        "--mentees",
+        "tests/fixtures/tiny_mentees.csv",
+        "--out",
+        prev.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before: HashMap<String, String> = read_csv(&prev)
+        .into_iter()
+        .map(|r| (r["mentee_id"].clone(), r["mentor_id"].clone()))
+        .collect();
+    // t1's mentor leaves and u7 joins; mentee t5 joins.
+    let gone = before["t1"].clone();
+    let mentors_text =
+        std::fs::read_to_string(root().join("tests/fixtures/tiny_mentors.csv")).unwrap();
+    let mentors = tmp("rematch_mentors.csv");
+    std::fs::write(
+        &mentors,
+        mentors_text
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{gone},")))
+            .map(|l| format!("{l}\n"))
+            .chain(["u7,Vera,Kultur,Oslo,design,,sport,digital,1\n".to_string()])
+            .collect::<String>(),
+    )
+    .unwrap();
+    let mentees_text =
+        std::fs::read_to_string(root().join("tests/fixtures/tiny_mentees.csv")).unwrap();
+    let mentees = tmp("rematch_mentees.csv");
+    std::fs::write(
+        &mentees,
+        format!("{mentees_text}t5,Tor,Marked,Oslo,økonomi,,sport,digital\n"),
+    )
+    .unwrap();
+    let (out, report) = (tmp("rematch.csv"), tmp("rematch.html"));
+    let o = run(&[
+        "rematch",
+        "--previous",
+        prev.to_str().unwrap(),
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--allow-unmatched",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "no such flag: usage error");
+    let o = run(&[
+        "rematch",
+        "--previous",
+        prev.to_str().unwrap(),
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = read_csv(&out);
+    let status = |e: &str| -> Vec<(String, String)> {
+        rows.iter()
+            .filter(|r| r["mentee_id"] == e)
+            .map(|r| (r["status"].clone(), r["mentor_id"].clone()))
+            .collect()
+    };
+    for (e, m) in &before {
+        if e == "t1" {
+            continue;
+        }
+        assert_eq!(
+            status(e),
+            vec![("kept".to_string(), m.clone())],
+            "{e} keeps {m}"
+        );
+    }
+    let t1 = status("t1");
+    assert_eq!(t1.len(), 2, "{t1:?}");
+    assert!(t1.contains(&("ended".to_string(), gone.clone())));
+    assert!(
+        t1.iter().any(|(s, m)| s == "changed" && *m != gone),
+        "{t1:?}"
+    );
+    let ended = rows.iter().find(|r| r["status"] == "ended").unwrap();
+    assert_eq!(
+        ended["explanation"],
+        format!("mentor {gone} is no longer in the mentors file")
+    );
+    assert_eq!(status("t5")[0].0, "new");
+    // Given the kept pairs, the rest is optimal: the same total as `match` with them pinned.
+    let pins: String = before
+        .iter()
+        .filter(|(e, _)| *e != "t1")
+        .map(|(e, m)| format!("[[pin]]\nmentee = \"{e}\"\nmentor = \"{m}\"\n"))
+        .collect();
+    let cfg = write_config("rematch_pins.toml", &pins);
+    let o2 = run(&[
+        "match",
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(o2.status.success(), "{}", stderr(&o2));
+    let total: f64 = rows
+        .iter()
+        .filter_map(|r| r["score"].parse::<f64>().ok())
+        .sum();
+    assert!((total - total_of(&o2.stdout)).abs() < 1e-9);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("<section id=\"changes\">"));
+    assert!(html.contains(&format!("mentor {gone} is no longer in the mentors file")));
+
+    // A previous file without mentor_id: one clean line, exit 2, nothing written.
+    let bad = tmp("prev_bad.csv");
+    std::fs::write(&bad, "mentee_id,mentor\nt1,\n").unwrap();
+    std::fs::write(&bad, "mentee_id,coach\nt1,u1\n").unwrap();
+    let out2 = tmp("rematch_bad_out.csv");
+    let o = run(&[
+        "rematch",
+        "--previous",
+        bad.to_str().unwrap(),
+        "--mentors",
+        mentors.to_str().unwrap(),
+        "--mentees",
+        mentees.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "mentormatch: {}, row 1: there is no 'mentor_id' column; the headers are: 'mentee_id', 'coach' \
+             (the history needs the columns mentee_id,mentor_id, with one earlier pair per row)\n",
+            bad.display()
+        )
+    );
+    assert!(!out2.exists());
+}

@@ -6,7 +6,9 @@
 
 Functions
 ---------
-match(mentors, mentees, ...)            -> MatchResult
+match(mentors, mentees, ...)            -> MatchResult (``.to_html(path)``: the report)
+suggest(mentors, mentees, top=5, ...)   -> DataFrame of suggestions for self-matching
+rematch(previous, mentors, mentees, ...) -> RematchResult (kept / new / changed, ended pairs)
 score_matrix(mentors, mentees, ...)     -> (scores DataFrame, allowed DataFrame)
 linear_sum_assignment(cost, maximize)   a drop-in for scipy.optimize.linear_sum_assignment
 
@@ -36,12 +38,15 @@ from ._core import (
     MissingFileError,
     SolverError,
 )
-from ._result import MatchResult
+from ._result import MatchResult, RematchResult
 
 __version__: str = _core.__version__
 
 __all__ = [
     "match",
+    "suggest",
+    "rematch",
+    "RematchResult",
     "score_matrix",
     "linear_sum_assignment",
     "MatchResult",
@@ -175,6 +180,73 @@ def match(
     )
     run = _core.match_cohort(*_core_args(mentors, mentees, config, o, history))
     return MatchResult(run)
+
+
+def suggest(
+    mentors: Table,
+    mentees: Table,
+    top: int = 5,
+    *,
+    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
+    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    min_score: Optional[float] = None,
+    forbid: Optional[PairSpec] = None,
+    pin: Optional[PairSpec] = None,
+    history: Any = None,
+) -> pd.DataFrame:
+    """Suggestions for self-matching: up to ``top`` mentors per mentee.
+
+    Returns a DataFrame ``mentee_id, rank, mentor_id, score, explanation`` (the same as
+    ``mentormatch suggest``). Rank 1 is the partner in the optimal plan (mentees may stay
+    unmatched in it, so everyone gets a list); the others are ordered by score minus the
+    mentor's price in that plan (what the plan loses if the mentor gives up a place; on ties
+    the cheaper mentor first), so a mentor everyone wants does not head every list. Every
+    suggestion is an allowed pair with a mentor who has places. Arguments as for
+    :func:`match`."""
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
+        raise InputError(f"top must be a whole number of suggestions, 1 or more, not {top!r}")
+    o = _overrides(criteria, "auto", False, None, None, min_score, None, forbid, pin)
+    m, e, path, cfg_json, over, hist = _core_args(mentors, mentees, config, o, history)
+    mentee_ids, ranks, mentor_ids, scores, texts = _core.suggest(
+        m, e, int(top), path, cfg_json, over, hist
+    )
+    return pd.DataFrame(
+        {
+            "mentee_id": mentee_ids,
+            "rank": np.asarray(ranks, dtype=np.int64),
+            "mentor_id": mentor_ids,
+            "score": np.asarray(scores, dtype=np.float64),
+            "explanation": texts,
+        }
+    )
+
+
+def rematch(
+    previous: Table,
+    mentors: Table,
+    mentees: Table,
+    *,
+    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
+    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    allow_unmatched: bool = False,
+    min_score: Optional[float] = None,
+    forbid: Optional[PairSpec] = None,
+    pin: Optional[PairSpec] = None,
+    history: Any = None,
+) -> RematchResult:
+    """Re-matches mid-round from the previous plan (``previous``: its pairs, e.g.
+    ``result.pairs`` or the CSV ``match`` wrote, with ``mentee_id`` and ``mentor_id``).
+
+    Every previous pair whose two people are still there and still allowed is kept (when a
+    mentor now has fewer places, the higher-scoring pairs stay; a ``pin`` wins over a previous
+    pair); the rest is matched for the best total. The result's ``pairs`` has a ``status``
+    column (``kept``, ``new``, ``changed``) and ``ended`` lists each previous pair that does
+    not continue, with why. Other arguments as for :func:`match`."""
+    o = _overrides(criteria, "auto", allow_unmatched, None, None, min_score, None, forbid, pin)
+    run, change, ended = _core.rematch(
+        _tables.table(previous, "previous"), *_core_args(mentors, mentees, config, o, history)
+    )
+    return RematchResult(run, change, ended)
 
 
 def score_matrix(

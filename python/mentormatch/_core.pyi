@@ -50,6 +50,7 @@ class Run:
     def unmatched_rows(self) -> List[Tuple[str, str, str]]: ...
     def explain(self, mentee_id: str, mentor_id: str) -> Dict[str, Any]: ...
     def to_json(self) -> str: ...
+    def to_html(self) -> str: ...
 
 def match_cohort(
     mentors: _Table,
@@ -59,6 +60,24 @@ def match_cohort(
     overrides: Optional[str] = None,
     history: Optional[List[_Table]] = None,
 ) -> Run: ...
+def suggest(
+    mentors: _Table,
+    mentees: _Table,
+    top: int,
+    config_path: Union[str, os.PathLike[str], None] = None,
+    config_json: Optional[str] = None,
+    overrides: Optional[str] = None,
+    history: Optional[List[_Table]] = None,
+) -> Tuple[List[str], List[int], List[str], List[float], List[str]]: ...
+def rematch(
+    previous: _Table,
+    mentors: _Table,
+    mentees: _Table,
+    config_path: Union[str, os.PathLike[str], None] = None,
+    config_json: Optional[str] = None,
+    overrides: Optional[str] = None,
+    history: Optional[List[_Table]] = None,
+) -> Tuple[Run, List[str], List[Tuple[str, str, str]]]: ...
 def score_matrix(
     mentors: _Table,
     mentees: _Table,

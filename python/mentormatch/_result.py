@@ -5,11 +5,32 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from typing import Any, Dict, List, Optional, Union
 
 import pandas as pd
 
 from . import _core
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _safe_cell(v: Any) -> Any:
+    if isinstance(v, str) and v.startswith(_FORMULA) and not _NUMBER.fullmatch(v):
+        return "'" + v
+    return v
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas (OWASP CSV
+    injection): a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab or carriage return."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].map(_safe_cell)
+    return out
 
 
 class MatchResult:
@@ -112,9 +133,28 @@ class MatchResult:
         return self._run.explain(str(mentee_id), str(mentor_id))
 
     def to_csv(self, path: Union[str, "os.PathLike[str]"], **kwargs: Any) -> None:
-        """Writes :attr:`pairs` to a CSV file (keyword arguments go to ``DataFrame.to_csv``)."""
+        """Writes :attr:`pairs` to a CSV file (keyword arguments go to ``DataFrame.to_csv``).
+
+        Text cells beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
+        leading ``'`` (as in the command line's files), so a form entry cannot run as a
+        spreadsheet formula; numbers are untouched."""
         kwargs.setdefault("index", False)
-        self.pairs.to_csv(path, **kwargs)
+        spreadsheet_safe(self.pairs).to_csv(path, **kwargs)
+
+    def to_html(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes the report for leadership as one self-contained HTML file (the same as
+        ``mentormatch match --report report.html``): summary, inline SVG charts, every pair with
+        its reasons, the unmatched and the mentors not selected with concrete reasons. No
+        script and nothing fetched from elsewhere; every input text is escaped."""
+        text = self._run.to_html()
+        tmp = f"{os.fspath(path)}.mentormatch-tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole result as plain data (the Rust library's serde form)."""
@@ -146,3 +186,33 @@ class MatchResult:
             f"<div><p><b>MatchResult</b>: {html.escape(self._summary())}</p>{table}"
             f"<p><small>fingerprint {html.escape(self.fingerprint)}</small></p></div>"
         )
+
+
+class RematchResult(MatchResult):
+    """The result of :func:`mentormatch.rematch`: a :class:`MatchResult` whose ``pairs`` has a
+    ``status`` column (``kept``, ``new``, ``changed``), plus :attr:`ended`.
+
+    Attributes
+    ----------
+    ended : DataFrame
+        ``mentee_id``, ``mentor_id``, ``reason``: each previous pair that does not continue.
+    """
+
+    __slots__ = ("_change", "_ended")
+
+    def __init__(self, run: _core.Run, change: List[str], ended: List[Any]) -> None:
+        super().__init__(run)
+        self._change = list(change)
+        self._ended = pd.DataFrame(ended, columns=["mentee_id", "mentor_id", "reason"])
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        if self._pairs is None:
+            df = pd.DataFrame(self._run.pair_columns())
+            df.insert(2, "status", self._change)
+            self._pairs = df
+        return self._pairs
+
+    @property
+    def ended(self) -> pd.DataFrame:
+        return self._ended

@@ -148,6 +148,37 @@ impl Table {
             } => mentees_from_records(&source, &headers, rows, columns),
         }
     }
+    /// The table's name for messages and reports (the file path, or the source given).
+    pub fn source(&self) -> String {
+        match self {
+            Table::Path(p) => p.display().to_string(),
+            Table::Records { source, .. } => source.clone(),
+        }
+    }
+    /// The field keys the table provides (see `mentormatch::column_check`).
+    pub fn fields(
+        &self,
+        side: mentormatch::Side,
+        columns: &Columns,
+    ) -> mentormatch::Result<Vec<String>> {
+        match self {
+            Table::Path(p) => mentormatch::input::file_fields(p, side, columns),
+            Table::Records {
+                source, headers, ..
+            } => mentormatch::input::header_fields(side, source, headers, columns),
+        }
+    }
+    /// The previous plan from this table (`mentee_id`, `mentor_id` columns), for `rematch`.
+    pub fn previous(self) -> mentormatch::Result<Vec<mentormatch::input::PreviousPair>> {
+        match self {
+            Table::Path(p) => mentormatch::input::read_previous(&p),
+            Table::Records {
+                source,
+                headers,
+                rows,
+            } => mentormatch::input::previous_from_records(&source, &headers, rows),
+        }
+    }
     /// Earlier rounds' pairs from this table (`mentee_id`, `mentor_id` columns).
     pub fn history(self) -> mentormatch::Result<Vec<PairRef>> {
         match self {

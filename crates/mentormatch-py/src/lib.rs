@@ -109,19 +109,90 @@ impl Inputs {
     }
 
     /// Reads the tables and compiles the problem (no Python involved: runs without the GIL).
-    fn problem(self) -> mentormatch::Result<Problem> {
+    fn problem(self) -> mentormatch::Result<Compiled> {
+        let parts = self.parts()?;
+        Ok(Compiled {
+            problem: Problem::new(parts.cohort, parts.config, parts.past)?,
+            warnings: parts.warnings,
+            sources: parts.sources,
+        })
+    }
+
+    /// Reads the tables and checks the columns the configuration names against them.
+    fn parts(self) -> mentormatch::Result<Parts> {
         let config = self.config.build()?;
         // The config's own `history` is read by `Problem::new`; these add to it.
         let mut past: Vec<PairRef> = Vec::new();
         for t in self.history {
             past.extend(t.history()?);
         }
+        let sources = (self.mentors.source(), self.mentees.source());
+        let mf = self
+            .mentors
+            .fields(mentormatch::Side::Mentor, &config.columns)?;
+        let ef = self
+            .mentees
+            .fields(mentormatch::Side::Mentee, &config.columns)?;
         let cohort = Cohort {
             mentors: self.mentors.mentors(&config.columns)?,
             mentees: self.mentees.mentees(&config.columns)?,
         };
-        Problem::new(cohort, config, past)
+        let config_source = self
+            .config
+            .path
+            .as_deref()
+            .map_or_else(|| "config".to_string(), |p| p.display().to_string());
+        let warnings = mentormatch::column_check::check(
+            &config,
+            &config_source,
+            mentormatch::column_check::FileFields {
+                source: &sources.0,
+                fields: &mf,
+            },
+            mentormatch::column_check::FileFields {
+                source: &sources.1,
+                fields: &ef,
+            },
+        )?;
+        Ok(Parts {
+            cohort,
+            config,
+            past,
+            warnings,
+            sources,
+        })
     }
+}
+
+/// The inputs read and checked, before compiling.
+struct Parts {
+    cohort: Cohort,
+    config: mentormatch::Config,
+    past: Vec<PairRef>,
+    warnings: Vec<String>,
+    sources: (String, String),
+}
+
+/// A compiled problem with the column warnings and the tables' names.
+struct Compiled {
+    problem: Problem,
+    warnings: Vec<String>,
+    sources: (String, String),
+}
+
+/// Emits column warnings as Python `UserWarning`s.
+fn warn(py: Python<'_>, warnings: &[String]) -> PyResult<()> {
+    for w in warnings {
+        let msg = std::ffi::CString::new(w.replace('\0', " "))
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        PyErr::warn(
+            py,
+            &py.get_type::<pyo3::exceptions::PyUserWarning>(),
+            &msg,
+            2,
+        )?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,6 +203,8 @@ impl Inputs {
 struct Run {
     problem: Problem,
     result: MatchResult,
+    /// The tables' names (mentors, mentees), for the report.
+    sources: (String, String),
 }
 
 impl std::fmt::Debug for Run {
@@ -268,6 +341,16 @@ impl Run {
         json_to_py(py, &self.problem.explain(i, j))
     }
 
+    /// The HTML report (one self-contained page; see `mentormatch::report::html`).
+    fn to_html(&self) -> String {
+        mentormatch::report::html(
+            &self.problem,
+            &self.result,
+            &self.sources.0,
+            &self.sources.1,
+        )
+    }
+
     /// The whole result as JSON (the library's serde form).
     fn to_json(&self) -> PyResult<String> {
         serde_json::to_string(&self.result)
@@ -295,13 +378,115 @@ fn match_cohort(
         overrides,
         history,
     )?;
-    let out = compute(py, move || -> mentormatch::Result<Run> {
-        let problem = inputs.problem()?;
-        let result = mentormatch::solve(&problem)?;
-        Ok(Run { problem, result })
+    let out = compute(py, move || -> mentormatch::Result<(Run, Vec<String>)> {
+        let c = inputs.problem()?;
+        let result = mentormatch::solve(&c.problem)?;
+        Ok((
+            Run {
+                problem: c.problem,
+                result,
+                sources: c.sources,
+            },
+            c.warnings,
+        ))
     })?;
-    Ok(out.map_err(PyMmError)?)
+    let (run, warnings) = out.map_err(PyMmError)?;
+    warn(py, &warnings)?;
+    Ok(run)
 }
+
+/// Suggestions for self-matching: `(mentee_ids, ranks, mentor_ids, scores, explanations)`.
+#[pyfunction]
+#[pyo3(signature = (mentors, mentees, top, config_path=None, config_json=None, overrides=None, history=None))]
+#[allow(clippy::too_many_arguments)]
+fn suggest(
+    py: Python<'_>,
+    mentors: &Bound<'_, PyAny>,
+    mentees: &Bound<'_, PyAny>,
+    top: usize,
+    config_path: Option<PathBuf>,
+    config_json: Option<String>,
+    overrides: Option<String>,
+    history: Option<&Bound<'_, PyList>>,
+) -> PyResult<SuggestOut> {
+    let inputs = Inputs::extract(
+        mentors,
+        mentees,
+        config_path,
+        config_json,
+        overrides,
+        history,
+    )?;
+    let out = compute(py, move || -> mentormatch::Result<_> {
+        let mut parts = inputs.parts()?;
+        // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
+        parts.config.allow_unmatched = true;
+        let problem = Problem::new(parts.cohort, parts.config, parts.past)?;
+        let s = mentormatch::suggest::suggest(&problem, top)?;
+        let c = problem.cohort();
+        let mut cols: SuggestOut = Default::default();
+        for r in &s.rows {
+            cols.0.push(c.mentees[r.mentee].profile.id.clone());
+            cols.1.push(r.rank);
+            cols.2.push(c.mentors[r.mentor].profile.id.clone());
+            cols.3.push(r.score);
+            cols.4.push(problem.explain(r.mentee, r.mentor).text);
+        }
+        Ok((cols, parts.warnings))
+    })?;
+    let (cols, warnings) = out.map_err(PyMmError)?;
+    warn(py, &warnings)?;
+    Ok(cols)
+}
+
+type SuggestOut = (Vec<String>, Vec<usize>, Vec<String>, Vec<f64>, Vec<String>);
+
+/// Re-matching from a previous plan: `(run, change per pair, ended (mentee, mentor, reason))`.
+#[pyfunction]
+#[pyo3(signature = (previous, mentors, mentees, config_path=None, config_json=None, overrides=None, history=None))]
+#[allow(clippy::too_many_arguments)]
+fn rematch(
+    py: Python<'_>,
+    previous: &Bound<'_, PyAny>,
+    mentors: &Bound<'_, PyAny>,
+    mentees: &Bound<'_, PyAny>,
+    config_path: Option<PathBuf>,
+    config_json: Option<String>,
+    overrides: Option<String>,
+    history: Option<&Bound<'_, PyList>>,
+) -> PyResult<RematchOut> {
+    let previous = convert::table(previous)?;
+    let inputs = Inputs::extract(
+        mentors,
+        mentees,
+        config_path,
+        config_json,
+        overrides,
+        history,
+    )?;
+    let out = compute(py, move || -> mentormatch::Result<_> {
+        let previous = previous.previous()?;
+        let parts = inputs.parts()?;
+        let r = mentormatch::rematch::rematch(parts.cohort, parts.config, parts.past, &previous)?;
+        let change: Vec<&'static str> = r.change.iter().map(|c| c.as_str()).collect();
+        let ended: Vec<(String, String, String)> = r
+            .ended
+            .into_iter()
+            .map(|e| (e.mentee_id, e.mentor_id, e.reason))
+            .collect();
+        let run = Run {
+            problem: r.problem,
+            result: r.result,
+            sources: parts.sources,
+        };
+        Ok(((run, change, ended), parts.warnings))
+    })?;
+    let (res, warnings) = out.map_err(PyMmError)?;
+    warn(py, &warnings)?;
+    Ok(res)
+}
+
+type RematchOut = (Run, Vec<&'static str>, Vec<(String, String, String)>);
 
 type ScoreOut<'py> = (
     Vec<String>,
@@ -331,14 +516,16 @@ fn score_matrix<'py>(
         history,
     )?;
     let out = compute(py, move || -> mentormatch::Result<_> {
-        let problem = inputs.problem()?;
+        let compiled = inputs.problem()?;
+        let problem = compiled.problem;
         let m = problem.score_matrix();
         let c = problem.cohort();
         let mentee_ids: Vec<String> = c.mentees.iter().map(|p| p.profile.id.clone()).collect();
         let mentor_ids: Vec<String> = c.mentors.iter().map(|p| p.profile.id.clone()).collect();
-        Ok((mentee_ids, mentor_ids, m))
+        Ok((mentee_ids, mentor_ids, m, compiled.warnings))
     })?;
-    let (mentee_ids, mentor_ids, m) = out.map_err(PyMmError)?;
+    let (mentee_ids, mentor_ids, m, warnings) = out.map_err(PyMmError)?;
+    warn(py, &warnings)?;
     let shape = [m.n_mentees, m.n_mentors];
     let scores = m.scores.into_pyarray(py).reshape(shape)?;
     let allowed = m.allowed.into_pyarray(py).reshape(shape)?;
@@ -477,6 +664,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Run>()?;
     m.add_function(wrap_pyfunction!(match_cohort, m)?)?;
     m.add_function(wrap_pyfunction!(score_matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(suggest, m)?)?;
+    m.add_function(wrap_pyfunction!(rematch, m)?)?;
     m.add_function(wrap_pyfunction!(linear_sum_assignment, m)?)?;
     m.add_function(wrap_pyfunction!(min_weight_full_bipartite_matching, m)?)?;
     m.add_function(wrap_pyfunction!(_reset_after_fork, m)?)?;

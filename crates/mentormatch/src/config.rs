@@ -119,6 +119,25 @@ pub struct PairRef {
     pub reason: Option<String>,
 }
 
+/// A field rule: a pair is never made when the mentee's `mentee` column and the mentor's
+/// `mentor` column hold the same value (case-insensitive; in a `;`-list any one value).
+///
+/// Written `[[forbid_when]]` with `mentee = "manager_id"`, `mentor = "id"`: nobody is mentored
+/// by their own manager; `mentee = "id"`, `mentor = "manager_id"` keeps a leader away from a
+/// mentor who reports to them (the usual risk in reverse mentoring). Any two columns work, e.g.
+/// a team or a family name. An empty cell never matches, so unknown values forbid nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForbidWhen {
+    /// The mentee's column.
+    pub mentee: String,
+    /// The mentor's column.
+    pub mentor: String,
+    /// Why (shown in explanations and reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
 /// A cohort-level count: pairs whose mentor (or mentee) has `field` in `values`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -214,6 +233,9 @@ pub struct Config {
     /// Pairs never to make.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forbid: Vec<PairRef>,
+    /// Pairs never to make because two columns hold the same value (reporting lines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbid_when: Vec<ForbidWhen>,
     /// Pairs that must be made (the coordinator's judgement overrides criteria and `min_score`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pin: Vec<PairRef>,
@@ -265,6 +287,7 @@ impl Default for Config {
             min_score: None,
             allow_unmatched: false,
             forbid: Vec::new(),
+            forbid_when: Vec::new(),
             pin: Vec::new(),
             history: None,
             past_pairs: Vec::new(),
@@ -411,6 +434,17 @@ impl Config {
                     format!("{name} = 0"),
                     "use 1 or more",
                 ));
+            }
+        }
+        for (i, r) in self.forbid_when.iter().enumerate() {
+            for (side, name) in [("mentee", &r.mentee), ("mentor", &r.mentor)] {
+                if name.trim().is_empty() {
+                    return Err(Error::input(
+                        Location::source(source).field(format!("forbid_when[{i}].{side}")),
+                        format!("forbid_when names no {side} column"),
+                        "e.g. mentee = \"manager_id\", mentor = \"id\"",
+                    ));
+                }
             }
         }
         for (i, q) in self.quota.iter().enumerate() {

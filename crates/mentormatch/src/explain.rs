@@ -156,6 +156,7 @@ impl Problem {
                     Some(r) => format!("forbidden by the coordinator: {r}"),
                     None => "forbidden by the coordinator".into(),
                 }),
+                Some(RuleReason::FieldRule(t)) => blocked_by.push(t.clone()),
                 None => {}
             }
             if let Some(m) = self.config().min_score {

@@ -19,13 +19,21 @@ pub mod error;
 pub mod input;
 pub mod model;
 
-pub use config::{Config, Objective, PairRef, Quota, SolverKind, Spread};
+pub use config::{Config, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};
 pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeasure};
 pub use error::{Error, InputError, Location, Result};
 pub use input::{load_cohort, read_history, read_matrix, read_mentees, read_mentors, DenseMatrix};
 pub use model::{Cohort, Field, FieldValue, Mentee, Mentor, Participant, Profile, Side};
+pub mod alternatives;
+pub mod column_check;
+pub mod csv_safe;
+pub mod duals;
+pub mod field_rules;
 pub mod problem;
+pub mod rematch;
+pub mod report;
 pub mod score;
+pub mod suggest;
 
 pub use problem::{Problem, RuleReason, ScoreMatrix};
 pub use score::Scorer;

@@ -18,6 +18,8 @@ pub enum RuleReason {
     Forbidden(Option<String>),
     /// Paired in an earlier round.
     History,
+    /// A `[[forbid_when]]` field rule, described in words.
+    FieldRule(String),
 }
 
 /// The dense mentee x mentor score matrix with the hard-rule mask.
@@ -110,6 +112,15 @@ impl Problem {
             let (i, j) = lookup(p, "forbid", k)?;
             rules[i].insert(j as u32, RuleReason::Forbidden(p.reason.clone()));
         }
+        for rule in &config.forbid_when {
+            for (i, j, value) in
+                crate::field_rules::forbidden_pairs(rule, &cohort.mentees, &cohort.mentors)
+            {
+                rules[i].entry(j as u32).or_insert_with(|| {
+                    RuleReason::FieldRule(crate::field_rules::describe(rule, &value))
+                });
+            }
+        }
         let mut all_past = match &config.history {
             Some(path) => crate::input::read_history(path)?,
             None => Vec::new(),
@@ -146,8 +157,9 @@ impl Problem {
             }
             if let Some(r) = rules[i].get(&(j as u32)) {
                 let why = match r {
-                    RuleReason::History => "were paired in an earlier round (history)",
-                    RuleReason::Forbidden(_) => "are also listed under [[forbid]]",
+                    RuleReason::History => "were paired in an earlier round (history)".to_string(),
+                    RuleReason::Forbidden(_) => "are also listed under [[forbid]]".to_string(),
+                    RuleReason::FieldRule(t) => format!("are ruled out by [[forbid_when]]: {t}"),
                 };
                 return Err(Error::input(
                     loc,

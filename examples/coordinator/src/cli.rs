@@ -5,9 +5,10 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mentormatch::input::{read_history, read_matrix, read_mentees, read_mentors};
+use mentormatch::column_check::{self, FileFields};
+use mentormatch::input::{file_fields, read_history, read_matrix, read_mentees, read_mentors};
 use mentormatch::lap::{self, LapError};
-use mentormatch::{Cohort, Config, Error, Problem, SolverKind};
+use mentormatch::{Cohort, Config, Error, Mentee, Mentor, Problem, Side, SolverKind};
 
 use crate::{output, progress, report};
 
@@ -25,6 +26,53 @@ enum Command {
     Match(MatchArgs),
     /// Solve an assignment problem given as a numeric matrix (CSV without header).
     SolveMatrix(MatrixArgs),
+    /// Suggest mentors for self-matching: the top N per mentee, the optimal partner first.
+    Suggest(SuggestArgs),
+    /// Re-match mid-round from the previous plan: keep every pair that can continue, change
+    /// as few as possible, then maximise the score.
+    Rematch(RematchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RematchArgs {
+    /// The previous plan (the pairs CSV `match` wrote: mentee_id,mentor_id,...).
+    #[arg(long, value_name = "FILE")]
+    previous: PathBuf,
+    /// Mentor applicants now (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentors: PathBuf,
+    /// Mentees now (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentees: PathBuf,
+    /// Configuration (TOML), as for `match`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Write the new plan here instead of to stdout: `mentee_id,mentor_id,status,score,...`
+    /// with status kept, new, changed, unmatched, or ended (a previous pair, with why).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write a report (HTML when FILE ends in .html, Markdown otherwise) with the changes.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct SuggestArgs {
+    /// Mentor applicants (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentors: PathBuf,
+    /// Mentees (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentees: PathBuf,
+    /// Configuration (TOML), as for `match`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Suggestions per mentee (fewer when fewer mentors are allowed).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    top: u32,
+    /// Write `mentee_id,rank,mentor_id,score,explanation` here instead of to stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -51,7 +99,8 @@ struct MatchArgs {
     /// Write the pairs here (CSV) instead of to stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Write a Markdown report for the programme's leadership.
+    /// Write a report for the programme's leadership: HTML when FILE ends in .html (one
+    /// self-contained file with charts), Markdown otherwise.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
     /// Write every mentee x mentor score (long CSV) for inspection.
@@ -60,6 +109,10 @@ struct MatchArgs {
     /// Earlier rounds' pairs (CSV: mentee_id,mentor_id), never made again; adds to the config's `history`.
     #[arg(long, value_name = "FILE")]
     history: Option<PathBuf>,
+    /// Add `alternative_mentor,alternative_score,regret` to each pair: the mentor the mentee
+    /// would get if the pair were forbidden, and how much the best total would fall.
+    #[arg(long)]
+    alternatives: bool,
     /// Match as many mentees as possible instead of failing when not all can be matched.
     #[arg(long)]
     allow_unmatched: bool,
@@ -119,6 +172,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     match args.command {
         Command::Match(a) => run_match(a),
         Command::SolveMatrix(a) => run_matrix(a),
+        Command::Suggest(a) => run_suggest(a),
+        Command::Rematch(a) => run_rematch(a),
     }
 }
 
@@ -137,11 +192,90 @@ fn finish(mut w: Box<dyn Write>, path: Option<&Path>) -> Result<(), Failure> {
         .map_err(|e| io_failure(path.unwrap_or(Path::new("<stdout>")), e))
 }
 
+/// Writes a file whole or not at all: into a temporary file beside it, renamed over the target
+/// once complete, so a failure (a full disk, an error half-way) never leaves half a file that
+/// looks like a result.
+pub(crate) fn write_whole(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), Failure> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.mentormatch-tmp"));
+    let attempt = (|| {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        fill(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    attempt.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_failure(path, e)
+    })
+}
+
+/// Writes to `path` whole (see [`write_whole`]), or to stdout.
+pub(crate) fn write_out(
+    path: Option<&Path>,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
+    match path {
+        Some(p) => write_whole(p, |w| fill(w)),
+        None => {
+            let mut w = BufWriter::new(io::stdout().lock());
+            fill(&mut w)
+                .and_then(|()| w.flush())
+                .map_err(|e| io_failure(Path::new("<stdout>"), e))
+        }
+    }
+}
+
+/// The configuration from `--config` (or the defaults) and the name errors give it.
+pub(crate) fn load_config(path: Option<&Path>) -> Result<(Config, String), Failure> {
+    Ok(match path {
+        Some(p) => (Config::from_toml_file(p)?, p.display().to_string()),
+        None => (Config::default(), "configuration".to_string()),
+    })
+}
+
+/// Reads both participant files and checks every column the configuration names against
+/// them: an unknown column is an error, a column one side lacks a warning on stderr.
+pub(crate) fn load_people(
+    config: &Config,
+    config_source: &str,
+    mentors: &Path,
+    mentees: &Path,
+) -> Result<(Vec<Mentor>, Vec<Mentee>), Failure> {
+    let people = (
+        read_mentors(mentors, &config.columns)?,
+        read_mentees(mentees, &config.columns)?,
+    );
+    let (mf, ef) = (
+        file_fields(mentors, Side::Mentor, &config.columns)?,
+        file_fields(mentees, Side::Mentee, &config.columns)?,
+    );
+    let (ms, es) = (mentors.display().to_string(), mentees.display().to_string());
+    let warnings = column_check::check(
+        config,
+        config_source,
+        FileFields {
+            source: &ms,
+            fields: &mf,
+        },
+        FileFields {
+            source: &es,
+            fields: &ef,
+        },
+    )?;
+    for w in warnings {
+        eprintln!("mentormatch: warning: {w}");
+    }
+    Ok(people)
+}
+
 fn run_match(a: MatchArgs) -> Result<(), Failure> {
-    let mut config = match &a.config {
-        Some(p) => Config::from_toml_file(p)?,
-        None => Config::default(),
-    };
+    let (mut config, config_source) = load_config(a.config.as_deref())?;
     if a.allow_unmatched {
         config.allow_unmatched = true;
     }
@@ -161,31 +295,38 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         config.seed = a.seed;
     }
     config.validate("command line")?;
-    let mentors = read_mentors(&a.mentors, &config.columns)?;
-    let mentees = read_mentees(&a.mentees, &config.columns)?;
+    let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
     let mut past = Vec::new();
     // The config's own `history` is read by `Problem::new`; `--history` adds to it.
     if let Some(h) = &a.history {
         past.extend(read_history(h)?);
     }
     let problem = Problem::new(Cohort { mentors, mentees }, config, past)?;
-    if let Some(p) = &a.scores_out {
-        let w = sink(Some(p))?;
-        let w = output::write_scores(w, &problem).map_err(|e| io_failure(p, e))?;
-        finish(w, Some(p))?;
-    }
     let settings = mentormatch::Settings {
         progress: Some(mentormatch::ProgressHandle::new(progress::Bar::new())),
         ..mentormatch::Settings::from_problem(&problem)
     };
     let result = mentormatch::solve_with(&problem, &settings)?;
-    let w = sink(a.out.as_deref())?;
-    let w = output::write_pairs(w, &result)
-        .map_err(|e| io_failure(a.out.as_deref().unwrap_or(Path::new("<stdout>")), e))?;
-    finish(w, a.out.as_deref())?;
+    let alternatives = if a.alternatives {
+        mentormatch::alternatives::check_applicable(&problem, result.status, &result.solver)?;
+        let plan = mentormatch::report::reasons::assignment(&problem, &result);
+        Some(output::alternative_cells(
+            &problem,
+            &mentormatch::alternatives::alternatives(&problem, &plan)?,
+        ))
+    } else {
+        None
+    };
+    // Files are written only once the match succeeded, each whole or not at all.
+    if let Some(p) = &a.scores_out {
+        write_whole(p, |w| output::write_scores(w, &problem).map(|_| ()))?;
+    }
+    write_out(a.out.as_deref(), |w| {
+        output::write_pairs(w, &result, alternatives.as_ref()).map(|_| ())
+    })?;
     if let Some(p) = &a.report {
-        let text = report::markdown(&problem, &result, &a.mentors, &a.mentees);
-        std::fs::write(p, text).map_err(|e| io_failure(p, e))?;
+        let text = report::render(p, &problem, &result, &a.mentors, &a.mentees);
+        write_whole(p, |w| w.write_all(text.as_bytes()))?;
     }
     // Why `auto` chose a sparse backend, and the certificate of a non-exact one.
     for note in result.notes.iter().filter(|n| n.starts_with("auto:")) {
@@ -204,6 +345,61 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         result.objective,
         result.status,
         result.solver
+    );
+    Ok(())
+}
+
+fn run_suggest(a: SuggestArgs) -> Result<(), Failure> {
+    let (mut config, config_source) = load_config(a.config.as_deref())?;
+    // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
+    config.allow_unmatched = true;
+    let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
+    // The config's own `history` is read by `Problem::new`.
+    let past = Vec::new();
+    let problem = Problem::new(Cohort { mentors, mentees }, config, past)?;
+    let s = mentormatch::suggest::suggest(&problem, a.top as usize)?;
+    write_out(a.out.as_deref(), |w| {
+        output::write_suggestions(w, &problem, &s.rows)
+    })?;
+    for n in &s.notes {
+        eprintln!("mentormatch: {n}");
+    }
+    let without = problem.n_mentees() - s.rows.iter().filter(|r| r.rank == 1).count();
+    eprintln!(
+        "mentormatch: {} suggestions for {} mentees{}",
+        s.rows.len(),
+        problem.n_mentees(),
+        if without > 0 {
+            format!(" ({without} with no allowed mentor)")
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+fn run_rematch(a: RematchArgs) -> Result<(), Failure> {
+    let (config, config_source) = load_config(a.config.as_deref())?;
+    let previous = mentormatch::input::read_previous(&a.previous)?;
+    let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
+    // The config's own `history` is read by `Problem::new`.
+    let past = Vec::new();
+    let r = mentormatch::rematch::rematch(Cohort { mentors, mentees }, config, past, &previous)?;
+    write_out(a.out.as_deref(), |w| output::write_rematch(w, &r))?;
+    if let Some(p) = &a.report {
+        let text = report::render_rematch(p, &r, &a.mentors, &a.mentees);
+        write_whole(p, |w| w.write_all(text.as_bytes()))?;
+    }
+    let count = |c: mentormatch::rematch::Change| r.change.iter().filter(|&&x| x == c).count();
+    eprintln!(
+        "mentormatch: {} pairs ({} kept, {} changed, {} new), {} ended, {} unmatched mentees, total score {:.2}",
+        r.result.pairs.len(),
+        count(mentormatch::rematch::Change::Kept),
+        count(mentormatch::rematch::Change::Changed),
+        count(mentormatch::rematch::Change::New),
+        r.ended.len(),
+        r.result.unmatched_mentees.len(),
+        r.result.objective
     );
     Ok(())
 }

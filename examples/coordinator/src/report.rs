@@ -1,4 +1,5 @@
-//! The Markdown report for a programme's leadership.
+//! The reports for a programme's leadership: Markdown, or HTML (built by the core crate's
+//! [`mentormatch::report::html`]) when the file name ends in `.html`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -7,6 +8,108 @@ use mentormatch::{MatchResult, Problem};
 
 fn md(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// True when `path` asks for HTML (`.html` or `.htm`, any case).
+pub fn wants_html(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+/// The report in the format `path` asks for.
+pub fn render(
+    path: &Path,
+    problem: &Problem,
+    r: &MatchResult,
+    mentors: &Path,
+    mentees: &Path,
+) -> String {
+    if wants_html(path) {
+        mentormatch::report::html(
+            problem,
+            r,
+            &mentors.display().to_string(),
+            &mentees.display().to_string(),
+        )
+    } else {
+        markdown(problem, r, mentors, mentees)
+    }
+}
+
+/// The report of a re-match: the new plan's report with its changes (each pair kept, new or
+/// changed; each ended pair with why) after the summary.
+pub fn render_rematch(
+    path: &Path,
+    r: &mentormatch::rematch::Rematch,
+    mentors: &Path,
+    mentees: &Path,
+) -> String {
+    let rows: Vec<Vec<String>> = r
+        .result
+        .pairs
+        .iter()
+        .zip(&r.change)
+        .filter(|(_, c)| **c != mentormatch::rematch::Change::Kept)
+        .map(|(p, c)| {
+            vec![
+                c.as_str().to_string(),
+                p.mentee_id.clone(),
+                p.mentor_id.clone(),
+                format!("{:.1}", p.score),
+            ]
+        })
+        .chain(r.ended.iter().map(|e| {
+            vec![
+                "ended".to_string(),
+                e.mentee_id.clone(),
+                e.mentor_id.clone(),
+                e.reason.clone(),
+            ]
+        }))
+        .collect();
+    let kept = r
+        .change
+        .iter()
+        .filter(|&&c| c == mentormatch::rematch::Change::Kept)
+        .count();
+    let intro = format!(
+        "{kept} pairs kept; {} ended; the pairs below are new or changed.",
+        r.ended.len()
+    );
+    if wants_html(path) {
+        let section = mentormatch::report::html::Section {
+            id: "changes".into(),
+            title: "Changes since the previous plan".into(),
+            intro,
+            header: vec![
+                "Change".into(),
+                "Mentee".into(),
+                "Mentor".into(),
+                "Score or why".into(),
+            ],
+            rows,
+        };
+        mentormatch::report::html::html_with(
+            &r.problem,
+            &r.result,
+            &mentors.display().to_string(),
+            &mentees.display().to_string(),
+            &[section],
+        )
+    } else {
+        let mut s = markdown(&r.problem, &r.result, mentors, mentees);
+        let _ = writeln!(s, "## Changes since the previous plan\n\n{intro}\n");
+        let _ = writeln!(
+            s,
+            "| Change | Mentee | Mentor | Score or why |\n|---|---|---|---|"
+        );
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
+        }
+        s
+    }
 }
 
 /// The report: summary, criteria met, every pair with its reasons, the unmatched, the goals.
@@ -114,16 +217,18 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
         );
     }
     let _ = writeln!(s);
-    if !r.unmatched_mentees.is_empty() {
+    // Concrete reasons with numbers (the best alternative and how it compares).
+    let (mentees, mentors) = mentormatch::report::reasons::left_out(problem, r);
+    if !mentees.is_empty() {
         let _ = writeln!(s, "## Mentees without a mentor\n");
-        for u in &r.unmatched_mentees {
+        for u in &mentees {
             let _ = writeln!(s, "- **{}**: {}", md(&u.id), md(&u.reason));
         }
         let _ = writeln!(s);
     }
-    if !r.unmatched_mentors.is_empty() {
-        let _ = writeln!(s, "## Mentors with places left\n");
-        for u in &r.unmatched_mentors {
+    if !mentors.is_empty() {
+        let _ = writeln!(s, "## Mentors not selected or with places left\n");
+        for u in &mentors {
             let _ = writeln!(s, "- **{}**: {}", md(&u.id), md(&u.reason));
         }
         let _ = writeln!(s);

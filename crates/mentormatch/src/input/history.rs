@@ -43,7 +43,7 @@ where
     history_rows(source, 1, headers, rows)
 }
 
-fn find_column(loc: &Location, headers: &[String], names: [&str; 2]) -> Result<usize> {
+pub(super) fn find_column(loc: &Location, headers: &[String], names: [&str; 2]) -> Result<usize> {
     for name in names {
         let found: Vec<usize> = headers
             .iter()

@@ -50,6 +50,7 @@
 mod csvrows;
 mod history;
 mod matrix;
+mod previous;
 mod table;
 
 use std::io::Read;
@@ -60,10 +61,11 @@ use crate::error::Result;
 use crate::model::{Cohort, Mentee, Mentor, Side};
 
 use csvrows::{empty_file, header_hint, open, CsvRows, RawRow};
-use table::{read_participants, Parsed};
+use table::{field_keys, read_participants, Parsed};
 
 pub use history::{history_from_reader, history_from_records, read_history};
 pub use matrix::{matrix_from_reader, read_matrix, DenseMatrix};
+pub use previous::{previous_from_reader, previous_from_records, read_previous, PreviousPair};
 
 const MENTOR_EXAMPLE: &str = "id,name,department,offers,capacity";
 const MENTEE_EXAMPLE: &str = "id,name,department,needs";
@@ -197,4 +199,29 @@ pub fn load_cohort(mentors: &Path, mentees: &Path, config: &Config) -> Result<Co
         mentors: read_mentors(mentors, &config.columns)?,
         mentees: read_mentees(mentees, &config.columns)?,
     })
+}
+
+/// The field keys a participant file provides (standard field names for the standard columns
+/// it has, and the key of every other column), after the `[columns]` mapping; reads only the
+/// header. See [`crate::column_check`].
+pub fn file_fields(path: &Path, side: Side, columns: &Columns) -> Result<Vec<String>> {
+    let source = path.display().to_string();
+    let mut rows = CsvRows::new(open(path)?, &source)?;
+    match rows.next() {
+        None => Ok(Vec::new()),
+        Some(h) => {
+            let h = h?;
+            field_keys(side, &source, h.row, &h.cells, columns)
+        }
+    }
+}
+
+/// [`file_fields`] for a header given directly (e.g. a DataFrame's columns).
+pub fn header_fields(
+    side: Side,
+    source: &str,
+    headers: &[String],
+    columns: &Columns,
+) -> Result<Vec<String>> {
+    field_keys(side, source, 1, headers, columns)
 }

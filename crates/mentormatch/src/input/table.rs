@@ -218,6 +218,29 @@ fn resolve(
     Ok(out)
 }
 
+/// The field keys a table with `headers` provides, after the `[columns]` mapping: standard
+/// field names (`department`) for the standard columns found, and the key each other column is
+/// kept under in [`Profile::extra`]. Lets a configuration be checked against the files before
+/// a typo silently scores every pair as "unknown".
+pub(crate) fn field_keys(
+    side: Side,
+    source: &str,
+    header_row: usize,
+    headers: &[String],
+    columns: &Columns,
+) -> Result<Vec<String>> {
+    let header_loc = Location::source(source).row(header_row);
+    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+    Ok(resolve(side, &header_loc, &headers, columns)?
+        .into_iter()
+        .filter_map(|t| match t {
+            Target::Field(f) => Some(f.name().to_string()),
+            Target::Extra(k) => Some(k),
+            Target::Unnamed => None,
+        })
+        .collect())
+}
+
 fn mapped_missing(loc: &Location, headers: &[String], expected: &str, field: &str) -> Error {
     Error::input(
         loc.clone(),
