@@ -50,7 +50,7 @@ if hasattr(os, "register_at_fork"):
 
 Table = Any  # DataFrame (pandas or polars), list of dicts, dict of lists, or a CSV path
 PairSpec = Any  # list of dicts / (mentee, mentor[, reason]) tuples, or a DataFrame
-_SOLVERS = ("auto", "exact", "ilp", "heuristic")
+_SOLVERS = ("auto", "exact", "ilp", "heuristic", "sparse", "lagrangian")
 
 
 def _overrides(

@@ -299,6 +299,10 @@ fn match_cohort(
     let out = compute(py, move || -> mentormatch::Result<Run> {
         let problem = inputs.problem()?;
         let result = mentormatch::solve(&problem)?;
+        // No matching found in time is an error for analysts, not an empty table.
+        if let Some(e) = result.no_solution_error() {
+            return Err(e);
+        }
         Ok(Run { problem, result })
     })?;
     Ok(out.map_err(PyMmError)?)

@@ -87,6 +87,7 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
         SolverKind::Exact => Ok((Box::new(crate::exact::ExactBackend), None)),
         SolverKind::Heuristic => Ok((Box::new(crate::heuristic::HeuristicBackend), None)),
         SolverKind::Sparse => Ok((Box::new(crate::sparse::SparseExactBackend), None)),
+        SolverKind::Lagrangian => Ok((Box::new(crate::lagrange::LagrangianBackend), None)),
         SolverKind::Auto => {
             let dense = dense_bytes(problem);
             let budget = memory_budget(problem);
@@ -114,9 +115,10 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
                 };
             }
             if problem.config().has_cohort_constraints() {
-                select(problem, SolverKind::Ilp).map(|(b, _)| {
-                    (b, Some("auto: the ILP backend, because the configuration has cohort-level goals".to_string()))
-                })
+                Ok((
+                    Box::new(crate::lagrange::LagrangianBackend),
+                    Some("auto: the Lagrangian goals backend, because the configuration has cohort-level goals".to_string()),
+                ))
             } else {
                 Ok((Box::new(crate::exact::ExactBackend), None))
             }

@@ -35,6 +35,8 @@ enum Solver {
     Heuristic,
     /// Exact over sparse candidates (the k best mentors per mentee), with a bound.
     Sparse,
+    /// Cohort goals by Lagrangian relaxation, with a proven bound (what auto uses for goals).
+    Lagrangian,
 }
 
 #[derive(Debug, clap::Args)]
@@ -88,6 +90,10 @@ struct MatrixArgs {
 }
 
 /// A failure with its exit code.
+/// Exit code: no matching meeting every rule and goal was found within the time limit (none
+/// is proven not to exist).
+pub const NO_SOLUTION: u8 = 3;
+
 #[derive(Debug)]
 pub struct Failure {
     pub code: u8,
@@ -152,6 +158,7 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
             Solver::Ilp => SolverKind::Ilp,
             Solver::Heuristic => SolverKind::Heuristic,
             Solver::Sparse => SolverKind::Sparse,
+            Solver::Lagrangian => SolverKind::Lagrangian,
         };
     }
     if a.time_limit.is_some() {
@@ -178,6 +185,13 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         ..mentormatch::Settings::from_problem(&problem)
     };
     let result = mentormatch::solve_with(&problem, &settings)?;
+    // Nothing that looks like a result is written when no matching was found in time.
+    if let Some(e) = result.no_solution_error() {
+        return Err(Failure {
+            code: NO_SOLUTION,
+            message: e.to_string(),
+        });
+    }
     let w = sink(a.out.as_deref())?;
     let w = output::write_pairs(w, &result)
         .map_err(|e| io_failure(a.out.as_deref().unwrap_or(Path::new("<stdout>")), e))?;
