@@ -27,7 +27,7 @@ const NORTH_SHARE: f64 = 0.21;
 
 /// Moves about [`NORTH_SHARE`] of the mentors to a northern town (seeded, deterministic).
 fn with_north(mut cohort: mentormatch::Cohort, seed: u64) -> mentormatch::Cohort {
-    let mut rng = mentormatch::gen::SplitMix64::new(seed ^ 0x6e6f_7274_68);
+    let mut rng = mentormatch::gen::SplitMix64::new(seed ^ 0x006e_6f72_7468);
     for m in &mut cohort.mentors {
         if rng.chance(NORTH_SHARE) {
             m.profile.location = Some(NORTH[rng.below(NORTH.len())].to_string());

@@ -90,17 +90,58 @@ fn ilp_fallback(problem: &Problem, settings: &Settings, why: &str) -> Result<Sol
     Ok(s)
 }
 
+impl LagrangianBackend {
+    /// The Lagrangian upper bound alone (the dual loop without closing), for tests and audits:
+    /// `None` when the backend would not run its own loop (no goals, `maxmin`, goals that need
+    /// fewer pairs, goals that cannot hold, or no matching found by the loop).
+    #[doc(hidden)]
+    pub fn dual_bound(&self, problem: &Problem) -> Result<Option<f64>> {
+        Ok(self.run(problem, &Settings::default(), true)?.1)
+    }
+}
+
 impl Backend for LagrangianBackend {
     fn name(&self) -> &'static str {
         "lagrangian"
     }
 
     fn solve(&self, problem: &Problem, settings: &Settings) -> Result<Solution> {
+        self.run(problem, settings, false).map(|r| r.0)
+    }
+}
+
+impl LagrangianBackend {
+    /// Solves; with `bound_only`, stops after the dual loop. Returns the solution and the dual
+    /// loop's bound (when the loop ran).
+    fn run(
+        &self,
+        problem: &Problem,
+        settings: &Settings,
+        bound_only: bool,
+    ) -> Result<(Solution, Option<f64>)> {
+        let plain = |s: Result<Solution>| s.map(|s| (s, None));
+        // The ILP backend solves what this one hands over; not when only the bound is wanted
+        // (the ILP may take long to prove a goal conflict).
+        let fallback = |why: &str| -> Result<(Solution, Option<f64>)> {
+            if bound_only {
+                return Ok((
+                    Solution {
+                        assignment: vec![None; problem.n_mentees()],
+                        status: SolveStatus::NoSolutionFound,
+                        bound: None,
+                        backend: "lagrangian",
+                        notes: vec![why.to_string()],
+                    },
+                    None,
+                ));
+            }
+            ilp_fallback(problem, settings, why).map(|s| (s, None))
+        };
         if !problem.config().has_cohort_constraints() {
-            return ExactBackend.solve(problem, settings);
+            return plain(ExactBackend.solve(problem, settings));
         }
         if problem.config().objective == Objective::Maxmin {
-            return ilp_fallback(problem, settings, "objective \"maxmin\" with cohort goals");
+            return fallback("objective \"maxmin\" with cohort goals");
         }
         let started = Instant::now();
         let deadline = settings.time_limit.map(|d| started + d);
@@ -143,11 +184,7 @@ impl Backend for LagrangianBackend {
         if !broken.is_empty() {
             if allow_unmatched {
                 // Fewer pairs might let the goals hold: the ILP's staged count decides.
-                return ilp_fallback(
-                    problem,
-                    settings,
-                    "the goals cannot hold with the most mentees matched",
-                );
+                return fallback("the goals cannot hold with the most mentees matched");
             }
             return Err(Error::Infeasible(Box::new(
                 crate::diagnosis::Infeasibility::Quotas { violations: broken },
@@ -172,35 +209,39 @@ impl Backend for LagrangianBackend {
                 // The dual went below every possible total: no matching meets the goals with
                 // this many pairs.
                 if allow_unmatched {
-                    return ilp_fallback(
-                        problem,
-                        settings,
-                        "the goals cannot hold with the most mentees matched",
-                    );
+                    return fallback("the goals cannot hold with the most mentees matched");
                 }
-                return ilp_fallback(problem, settings, "the goals cannot all hold");
+                return fallback("the goals cannot all hold");
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
+                let known = if run.bound.is_finite() {
+                    format!("best bound {:.2}", run.bound)
+                } else {
+                    "no bound yet".to_string()
+                };
+                let blocking = if run.blocking.is_empty() {
+                    "not known yet".to_string()
+                } else {
+                    run.blocking.join("; ")
+                };
                 notes.push(format!(
                     "lagrangian: time limit reached before any matching meeting every goal was \
-                     found; best bound {:.2}; goals in the way: {}",
-                    run.bound,
-                    run.blocking.join("; ")
+                     found; {known}; goals in the way: {blocking}"
                 ));
-                return Ok(Solution {
-                    assignment: vec![None; n],
-                    status: SolveStatus::NoSolutionFound,
-                    bound: Some(run.bound),
-                    backend: "lagrangian",
-                    notes,
-                });
+                return Ok((
+                    Solution {
+                        assignment: vec![None; n],
+                        status: SolveStatus::NoSolutionFound,
+                        bound: run.bound.is_finite().then_some(run.bound),
+                        backend: "lagrangian",
+                        notes,
+                    },
+                    None,
+                ));
             }
-            return ilp_fallback(
-                problem,
-                settings,
-                "local repair found no matching meeting every goal",
-            );
+            return fallback("local repair found no matching meeting every goal");
         };
+        let dual_bound = Some(run.bound);
         let mut best = incumbent;
         let mut value = run.value;
         let mut bound = run.bound;
@@ -209,7 +250,7 @@ impl Backend for LagrangianBackend {
             "lagrangian: {} subproblems, bound {:.4}, best {:.4}",
             run.iterations, bound, value
         ));
-        if !proven {
+        if !proven && !bound_only {
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let closed = close::close(
                 &ctx,
@@ -231,16 +272,19 @@ impl Backend for LagrangianBackend {
             bound = bound.min(closed.bound.max(value));
             proven = closed.proven || bound - value <= ABS_TOL;
         }
-        Ok(Solution {
-            assignment: best,
-            status: if proven {
-                SolveStatus::Optimal
-            } else {
-                SolveStatus::Feasible
+        Ok((
+            Solution {
+                assignment: best,
+                status: if proven {
+                    SolveStatus::Optimal
+                } else {
+                    SolveStatus::Feasible
+                },
+                bound: if proven { None } else { Some(bound.max(value)) },
+                backend: "lagrangian",
+                notes,
             },
-            bound: if proven { None } else { Some(bound.max(value)) },
-            backend: "lagrangian",
-            notes,
-        })
+            dual_bound,
+        ))
     }
 }
