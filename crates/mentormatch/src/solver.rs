@@ -81,6 +81,11 @@ pub trait Backend: Send + Sync {
 /// Above this many mentees `auto` prefers the heuristic to the sparse exact solver.
 pub const SPARSE_EXACT_MAX_MENTEES: usize = 5000;
 
+/// Above this many mentees `auto` gives cohort goals to the heuristic backend instead of the
+/// Lagrangian one, whose dense subproblems (one per multiplier update, each a full assignment
+/// problem over every mentor place) take seconds each at 10,000 mentees.
+pub const LAGRANGIAN_MAX_MENTEES: usize = 5000;
+
 /// The backend that `kind` selects for `problem`, with a note on why when `kind` is `auto`.
 pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, Option<String>)> {
     match kind {
@@ -113,6 +118,16 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
                         Some(format!("{why}: the sparse exact backend (optimal over the candidate pairs, with a bound)")),
                     ))
                 };
+            }
+            if problem.config().has_cohort_constraints()
+                && problem.n_mentees() > LAGRANGIAN_MAX_MENTEES
+            {
+                return Ok((
+                    Box::new(crate::heuristic::HeuristicBackend),
+                    Some(format!(
+                        "auto: cohort goals with more than {LAGRANGIAN_MAX_MENTEES} mentees: the heuristic backend (sparse candidates, goal repair, with an upper bound)"
+                    )),
+                ));
             }
             if problem.config().has_cohort_constraints() {
                 Ok((

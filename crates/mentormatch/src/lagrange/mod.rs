@@ -33,9 +33,11 @@
 //! better matching uses the pair.
 //!
 //! # Scope
-//! Dense only: the backend is chosen while the dense matrices fit the memory budget; larger
-//! cohorts with goals go to the heuristic backend (see [`crate::solver::select`]). `maxmin` with
-//! goals goes to the ILP backend.
+//! Dense only: `auto` chooses this backend for goals up to
+//! [`crate::solver::LAGRANGIAN_MAX_MENTEES`] mentees while the dense matrices fit the memory
+//! budget; larger cohorts with goals go to the heuristic backend (see
+//! [`crate::solver::select`]), and so does an explicit `lagrangian` whose matrices would not fit.
+//! `maxmin` with goals goes to the ILP backend.
 
 mod check;
 mod close;
@@ -142,6 +144,32 @@ impl LagrangianBackend {
         }
         if problem.config().objective == Objective::Maxmin {
             return fallback("objective \"maxmin\" with cohort goals");
+        }
+        // The subproblem keeps two mentee x place matrices next to the score matrix.
+        let need = crate::solver::dense_bytes(problem)
+            + problem.n_mentees() as u128
+                * problem
+                    .capacity()
+                    .iter()
+                    .map(|&c| u128::from(c).min(problem.n_mentees() as u128))
+                    .sum::<u128>()
+                * 8;
+        let budget = crate::solver::memory_budget(problem);
+        if need > u128::from(budget) {
+            if bound_only {
+                return fallback("the dense subproblems do not fit the memory budget");
+            }
+            let mut s = crate::heuristic::HeuristicBackend.solve(problem, settings)?;
+            s.notes.insert(
+                0,
+                format!(
+                    "lagrangian: the dense subproblems would need {:.1} GiB, over the memory \
+                     budget of {:.1} GiB; solved by the heuristic backend",
+                    need as f64 / f64::from(1u32 << 30),
+                    budget as f64 / f64::from(1u32 << 30)
+                ),
+            );
+            return Ok((s, None));
         }
         let started = Instant::now();
         let deadline = settings.time_limit.map(|d| started + d);
