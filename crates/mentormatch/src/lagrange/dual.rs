@@ -26,7 +26,10 @@ const MIN_THETA: f64 = 1e-5;
 /// Relative gap that counts as near (the target is 0.01%).
 const NEAR: f64 = 1e-4;
 /// Subproblems spent trying to close a near gap before handing over to the closing step.
-const NEAR_TRIES: usize = 30;
+const NEAR_TRIES: usize = 15;
+/// Kicks per round and rounds after a repair (see `State::kick`).
+const KICKS: usize = 40;
+const KICK_ROUNDS: usize = 3;
 /// Improvement passes after a repair.
 const PASSES: usize = 4;
 
@@ -216,6 +219,25 @@ pub(crate) fn run(ctx: &Ctx<'_>, dense: &mut Dense) -> Result<Run> {
             stall = 0;
             if theta < MIN_THETA {
                 break;
+            }
+        }
+    }
+    // Kicks (pairs of moves) on the final incumbent only: each costs a repair.
+    if let Some(a) = out.incumbent.clone() {
+        if out.bound - out.value > ABS_TOL {
+            let mut st = State::new(ctx.sm, ctx.rows, a, ctx.free, ctx.remaining);
+            let mut kicked = false;
+            for _ in 0..KICK_ROUNDS {
+                if !st.kick(KICKS) {
+                    break;
+                }
+                kicked = true;
+                st.improve(PASSES);
+            }
+            let v = st.free_score() + ctx.pins_score;
+            if kicked && st.violation() == 0 && v > out.value {
+                out.value = v;
+                out.incumbent = Some(st.assign);
             }
         }
     }

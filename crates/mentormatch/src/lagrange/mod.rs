@@ -172,6 +172,11 @@ impl LagrangianBackend {
             return Ok((s, None));
         }
         let started = Instant::now();
+        let trace = |what: &str| {
+            if std::env::var_os("MENTORMATCH_TRACE").is_some() {
+                eprintln!("lagrange {:.3} s: {what}", started.elapsed().as_secs_f64());
+            }
+        };
         let deadline = settings.time_limit.map(|d| started + d);
         let sm = problem.score_matrix();
         let goals = Goals::of(problem);
@@ -193,6 +198,7 @@ impl LagrangianBackend {
                     .collect()
             })
             .collect();
+        trace("scored");
         let k = hall::max_matching(free.len(), &adj, &remaining).0;
         let allow_unmatched = problem.config().allow_unmatched;
         if k < free.len() && !allow_unmatched {
@@ -208,18 +214,9 @@ impl LagrangianBackend {
         let pins_score: f64 = problem.pins().iter().map(|&(i, j)| sm.score(i, j)).sum();
         let total_pairs = k + (n - free.len());
         let rows = rows::Rows::new(&goals, &pinned, total_pairs, m);
-        let broken = check::single_row_violations(&sm, &rows, &free, &remaining, k, total_pairs);
-        if !broken.is_empty() {
-            if allow_unmatched {
-                // Fewer pairs might let the goals hold: the ILP's staged count decides.
-                return fallback("the goals cannot hold with the most mentees matched");
-            }
-            return Err(Error::Infeasible(Box::new(
-                crate::diagnosis::Infeasibility::Quotas { violations: broken },
-            )));
-        }
         let col_mentor = sub::Dense::columns(&sm, &free, &remaining);
         let mut dense = sub::Dense::new(&sm, free.clone(), col_mentor, free.len() - k);
+        trace("dense subproblem built");
         let ctx = dual::Ctx {
             problem,
             sm: &sm,
@@ -231,8 +228,22 @@ impl LagrangianBackend {
             deadline,
         };
         let run = dual::run(&ctx, &mut dense)?;
+        trace("dual loop done");
         let mut notes = Vec::new();
         let Some(incumbent) = run.incumbent.clone() else {
+            // No matching found: first the quick proof that one goal alone cannot hold (only
+            // here, as it costs one b-matching per goal row).
+            let broken =
+                check::single_row_violations(&sm, &rows, &free, &remaining, k, total_pairs);
+            if !broken.is_empty() {
+                if allow_unmatched {
+                    // Fewer pairs might let the goals hold: the ILP's staged count decides.
+                    return fallback("the goals cannot hold with the most mentees matched");
+                }
+                return Err(Error::Infeasible(Box::new(
+                    crate::diagnosis::Infeasibility::Quotas { violations: broken },
+                )));
+            }
             if run.bound < pins_score - ABS_TOL || run.infeasible_proven {
                 // The dual went below every possible total: no matching meets the goals with
                 // this many pairs.
@@ -290,6 +301,7 @@ impl LagrangianBackend {
                 allow_unmatched,
                 left,
             )?;
+            trace("closing done");
             notes.extend(closed.notes);
             if let Some((a, v)) = closed.better {
                 if v > value {

@@ -344,6 +344,59 @@ impl<'a> State<'a> {
     }
 }
 
+impl State<'_> {
+    /// Kicks: the `tries` best score-raising relocations that break a goal, each followed by a
+    /// repair; kept when the total still rises, undone otherwise. Reaches pairs of moves that
+    /// single moves cannot (one mentee leaves a northern mentor for a better fit, another
+    /// takes a northern place). Returns whether anything improved.
+    pub fn kick(&mut self, tries: usize) -> bool {
+        let (class, lists) = self.classes();
+        let k = lists.len();
+        let m = self.remaining.len();
+        let mut scratch = Vec::new();
+        let table = self.relocation_table(&lists, &mut scratch);
+        let mut cands: Vec<(f64, usize, usize)> = Vec::new();
+        for &i in self.free {
+            let Some(j) = self.assign[i] else { continue };
+            let s = self.sm.score(i, j);
+            let mut best: Option<(f64, usize)> = None;
+            for j2 in 0..m {
+                if j2 == j || !self.open(j2) || !self.sm.allowed(i, j2) {
+                    continue;
+                }
+                let gain = self.sm.score(i, j2) - s;
+                if gain > 1e-9
+                    && table[class[j] * k + class[j2]] > 0
+                    && best.is_none_or(|(g, _)| gain > g)
+                {
+                    best = Some((gain, j2));
+                }
+            }
+            if let Some((g, j2)) = best {
+                cands.push((g, i, j2));
+            }
+        }
+        // Largest gain first; index order on ties (deterministic).
+        cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut improved = false;
+        for &(_, i, j2) in cands.iter().take(tries) {
+            if self.assign[i].is_none() || !self.open(j2) {
+                continue;
+            }
+            let before = self.free_score();
+            let saved = (self.assign.clone(), self.load.clone(), self.counts.clone());
+            let mut unmatched = Vec::new();
+            self.play(Move::Relocate(i, j2), &mut unmatched, &mut scratch);
+            if self.repair() && self.free_score() > before + 1e-9 {
+                improved = true;
+            } else {
+                (self.assign, self.load, self.counts) = saved;
+            }
+        }
+        improved
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Move {
     /// Mentee to mentor.
