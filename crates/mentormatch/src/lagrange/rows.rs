@@ -216,3 +216,57 @@ pub(crate) struct Adjust {
     pub mentor: Vec<f64>,
     pub mentee: Vec<f64>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::goals::{CompiledQuota, CompiledSpread};
+
+    /// Share bounds become counts for the fixed number of pairs, pins are subtracted, and
+    /// every spread value gets its own row.
+    #[test]
+    fn shares_become_counts_and_pins_are_constants() {
+        let goals = Goals {
+            quotas: vec![CompiledQuota {
+                number: 1,
+                side: Side::Mentor,
+                member: vec![true, false, true],
+                bounds: vec![Bound::MinShare(0.3), Bound::MaxShare(0.5), Bound::Min(2)],
+                name: "quota 1 (mentor location in North)".into(),
+            }],
+            spreads: vec![CompiledSpread {
+                number: 1,
+                side: Side::Mentee,
+                group: vec![Some(0), Some(1), None, Some(0)],
+                values: vec!["A".into(), "B".into()],
+                max: 1,
+                name: "spread 1 (mentee department)".into(),
+            }],
+        };
+        // Mentee 0 is pinned to mentor 0 (a member; group A); 7 pairs in all.
+        let pinned = vec![Some(0), None, None, None];
+        let rows = Rows::new(&goals, &pinned, 7, 3);
+        let got: Vec<(Sense, i64)> = rows.rows.iter().map(|r| (r.sense, r.rhs)).collect();
+        // ceil(0.3 * 7) = 3, floor(0.5 * 7) = 3, min 2; each less the pinned member pair.
+        assert_eq!(
+            got,
+            vec![
+                (Sense::AtLeast, 2),
+                (Sense::AtMost, 2),
+                (Sense::AtLeast, 1),
+                (Sense::AtMost, 0),
+                (Sense::AtMost, 1),
+            ]
+        );
+        assert_eq!(rows.by_mentor, vec![vec![0, 1, 2], vec![], vec![0, 1, 2]]);
+        assert_eq!(rows.by_mentee, vec![vec![3], vec![4], vec![], vec![3]]);
+        // Penalties: +lambda on at-most rows, -lambda on at-least rows, per side.
+        let adj = rows.adjustments(&[1.0, 2.0, 4.0, 8.0, 16.0], 4, 3);
+        assert_eq!(adj.mentor, vec![-1.0 + 2.0 - 4.0, 0.0, -1.0 + 2.0 - 4.0]);
+        assert_eq!(adj.mentee, vec![8.0, 16.0, 0.0, 8.0]);
+        assert_eq!(
+            rows.constant(&[1.0, 2.0, 4.0, 8.0, 16.0]),
+            -2.0 + 4.0 - 4.0 + 0.0 + 16.0
+        );
+    }
+}
