@@ -122,6 +122,7 @@ impl LagrangianBackend {
         bound_only: bool,
     ) -> Result<(Solution, Option<f64>)> {
         let plain = |s: Result<Solution>| s.map(|s| (s, None));
+        let entered = Instant::now();
         // The ILP backend solves what this one hands over; not when only the bound is wanted
         // (the ILP may take long to prove a goal conflict).
         let fallback = |why: &str| -> Result<(Solution, Option<f64>)> {
@@ -137,7 +138,14 @@ impl LagrangianBackend {
                     None,
                 ));
             }
-            ilp_fallback(problem, settings, why).map(|s| (s, None))
+            // The time limit covers the whole solve: the ILP gets what is left of it.
+            let rest = Settings {
+                time_limit: settings
+                    .time_limit
+                    .map(|d| d.saturating_sub(entered.elapsed())),
+                ..settings.clone()
+            };
+            ilp_fallback(problem, &rest, why).map(|s| (s, None))
         };
         if !problem.config().has_cohort_constraints() {
             return plain(ExactBackend.solve(problem, settings));
