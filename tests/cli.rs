@@ -969,3 +969,56 @@ fn rematch_keeps_what_can_continue_and_says_why_the_rest_ended() {
     );
     assert!(!out2.exists());
 }
+
+#[test]
+fn no_matching_in_time_exits_3_without_a_pairs_file() {
+    let (config, out) = (tmp("goals.toml"), tmp("no-pairs.csv"));
+    std::fs::write(
+        &config,
+        "[[spread]]\nside = \"mentor\"\nfield = \"department\"\nmax = 3\n",
+    )
+    .unwrap();
+    let _ = std::fs::remove_file(&out);
+    for solver in ["auto", "lagrangian", "ilp"] {
+        let o = run(&[
+            "match",
+            "--mentors",
+            "examples/data/mentors.csv",
+            "--mentees",
+            "examples/data/mentees.csv",
+            "--config",
+            config.to_str().unwrap(),
+            "--solver",
+            solver,
+            "--time-limit",
+            "0.000001",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(3), "{solver}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains("within the time limit"), "{solver}: {e}");
+        assert!(!out.exists(), "{solver}: a pairs file was written");
+    }
+    // With time, the same goals give a matching (exit 0) that meets them.
+    let o = run(&[
+        "match",
+        "--mentors",
+        "examples/data/mentors.csv",
+        "--mentees",
+        "examples/data/mentees.csv",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("lagrangian"), "{}", stderr(&o));
+    let rows = read_csv(&out);
+    let dept = departments("examples/data/mentors.csv");
+    let mut per: HashMap<String, usize> = HashMap::new();
+    for r in rows.iter().filter(|r| !r["mentor_id"].is_empty()) {
+        *per.entry(dept[&r["mentor_id"]].clone()).or_default() += 1;
+    }
+    assert!(per.values().all(|&c| c <= 3), "{per:?}");
+}

@@ -66,7 +66,7 @@ Table = Any  # DataFrame (pandas or polars), list of dicts, dict of lists, or a 
 PairSpec = Any  # list of dicts / (mentee, mentor[, reason]) tuples, or a DataFrame
 # For type checkers only: the core checks the value (an unknown name is an InputError listing
 # the names this build has), so there is no second list to keep in step at run time.
-SolverName = Literal["auto", "exact", "ilp", "heuristic", "sparse"]
+SolverName = Literal["auto", "exact", "ilp", "heuristic", "sparse", "lagrangian"]
 
 
 def _overrides(

@@ -118,6 +118,22 @@ def test_every_solver_name_of_the_core_is_accepted():
     assert h.objective <= best + 1e-9 and h.bound >= best - 1e-9
 
 
+def test_no_matching_in_time_is_a_solver_error():
+    # Cohort goals and a time limit too short to find any matching: an error, not an empty table.
+    config = {"spread": [{"side": "mentor", "field": "department", "max": 3}]}
+    for solver in ("auto", "lagrangian"):
+        with pytest.raises(mm.SolverError, match="within the time limit"):
+            mm.match(
+                str(DATA / "mentors.csv"),
+                str(DATA / "mentees.csv"),
+                config=config,
+                solver=solver,
+                time_limit=1e-6,
+            )
+    r = mm.match(str(DATA / "mentors.csv"), str(DATA / "mentees.csv"), config=config)
+    assert r.solver == "lagrangian"
+
+
 def test_error_is_a_value_error():
     with pytest.raises(ValueError):
         mm.match(str(FIXTURES / "bad_capacity.csv"), str(DATA / "mentees.csv"))

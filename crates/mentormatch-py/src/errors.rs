@@ -8,7 +8,8 @@
 //!     ├── InputError       .source .row .field .hint   (bad table, configuration, file)
 //!     │   └── MissingFileError  (also a FileNotFoundError: `except FileNotFoundError` works)
 //!     ├── InfeasibleError  .diagnosis (a dict)          (no matching satisfies the hard rules)
-//!     └── SolverError                                   (a backend failed or is not built in)
+//!     └── SolverError                                   (a backend failed or is not built in, or
+//!                                                       no matching was found within the time limit)
 //! ```
 //!
 //! `linear_sum_assignment` raises plain `ValueError`s with scipy's messages instead, so it stays a

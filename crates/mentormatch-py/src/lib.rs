@@ -381,6 +381,10 @@ fn match_cohort(
     let out = compute(py, move || -> mentormatch::Result<(Run, Vec<String>)> {
         let c = inputs.problem()?;
         let result = mentormatch::solve(&c.problem)?;
+        // No matching found in time is an error for analysts, not an empty table.
+        if let Some(e) = result.no_solution_error() {
+            return Err(e);
+        }
         Ok((
             Run {
                 problem: c.problem,

@@ -25,8 +25,8 @@ pub enum Objective {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SolverKind {
-    /// The exact matcher unless cohort-level goals need the ILP backend, or the problem is too
-    /// large for a dense matrix and needs the heuristic backend.
+    /// The exact matcher unless cohort-level goals need the Lagrangian backend, or the problem
+    /// is too large for a dense matrix and needs the heuristic backend.
     #[default]
     Auto,
     /// The exact assignment solver (proven optimum).
@@ -38,6 +38,9 @@ pub enum SolverKind {
     /// The exact assignment over sparse candidates (the `k` best allowed mentors per mentee),
     /// with a bound on the optimum over all pairs. Cohort-level goals are ignored.
     Sparse,
+    /// Cohort-level goals by Lagrangian relaxation: exact assignment subproblems, a proven
+    /// bound, repair, and the ILP on the reduced model to close the gap.
+    Lagrangian,
 }
 
 impl SolverKind {
@@ -49,6 +52,7 @@ impl SolverKind {
             SolverKind::Ilp => "ilp",
             SolverKind::Heuristic => "heuristic",
             SolverKind::Sparse => "sparse",
+            SolverKind::Lagrangian => "lagrangian",
         }
     }
 }

@@ -76,6 +76,27 @@ impl MatchResult {
     pub fn mean_score(&self) -> Option<f64> {
         (!self.pairs.is_empty()).then(|| self.objective / self.pairs.len() as f64)
     }
+    /// The error to raise when the solve found no matching meeting every rule and goal within
+    /// its time limit ([`SolveStatus::NoSolutionFound`]): what is known (the best bound, the
+    /// solver's notes, e.g. the goals in the way). `None` for any other status.
+    pub fn no_solution_error(&self) -> Option<crate::error::Error> {
+        if self.status != SolveStatus::NoSolutionFound {
+            return None;
+        }
+        let bound = self
+            .bound
+            .map(|b| format!("; the best total is at most {b:.2}"))
+            .unwrap_or_default();
+        let notes = if self.notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.notes.join("; "))
+        };
+        Some(crate::error::Error::Solver(format!(
+            "no matching meeting every rule and goal was found within the time limit{bound}{notes};              raise the time limit or relax the goals"
+        )))
+    }
+
     /// The pair of a mentee, if matched.
     pub fn pair_of(&self, mentee_id: &str) -> Option<&Pair> {
         self.pairs.iter().find(|p| p.mentee_id == mentee_id)

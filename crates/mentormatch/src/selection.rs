@@ -10,12 +10,18 @@ use crate::solver::Backend;
 /// Above this many mentees `auto` prefers the heuristic to the sparse exact solver.
 pub const SPARSE_EXACT_MAX_MENTEES: usize = 5000;
 
+/// Above this many mentees `auto` gives cohort goals to the heuristic backend instead of the
+/// Lagrangian one, whose dense subproblems (one per multiplier update, each a full assignment
+/// problem over every mentor place) take seconds each at 10,000 mentees.
+pub const LAGRANGIAN_MAX_MENTEES: usize = 5000;
+
 /// The backend that `kind` selects for `problem`, with a note on why when `kind` is `auto`.
 pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, Option<String>)> {
     match kind {
         SolverKind::Exact => Ok((Box::new(crate::exact::ExactBackend), None)),
         SolverKind::Heuristic => Ok((Box::new(crate::heuristic::HeuristicBackend), None)),
         SolverKind::Sparse => Ok((Box::new(crate::sparse::SparseExactBackend), None)),
+        SolverKind::Lagrangian => Ok((Box::new(crate::lagrange::LagrangianBackend), None)),
         SolverKind::Auto => {
             let dense = dense_bytes(problem);
             let budget = memory_budget(problem);
@@ -42,10 +48,21 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
                     ))
                 };
             }
+            if problem.config().has_cohort_constraints()
+                && problem.n_mentees() > LAGRANGIAN_MAX_MENTEES
+            {
+                return Ok((
+                    Box::new(crate::heuristic::HeuristicBackend),
+                    Some(format!(
+                        "auto: cohort goals with more than {LAGRANGIAN_MAX_MENTEES} mentees: the heuristic backend (sparse candidates, goal repair, with an upper bound)"
+                    )),
+                ));
+            }
             if problem.config().has_cohort_constraints() {
-                select(problem, SolverKind::Ilp).map(|(b, _)| {
-                    (b, Some("auto: the ILP backend, because the configuration has cohort-level goals".to_string()))
-                })
+                Ok((
+                    Box::new(crate::lagrange::LagrangianBackend),
+                    Some("auto: the Lagrangian goals backend, because the configuration has cohort-level goals".to_string()),
+                ))
             } else {
                 Ok((Box::new(crate::exact::ExactBackend), None))
             }

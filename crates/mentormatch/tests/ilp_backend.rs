@@ -1,4 +1,5 @@
-//! The ILP backend against the exact backend and brute force, on every engine compiled in.
+//! The ILP backend against the exact backend and brute force, on every engine compiled in; the
+//! Lagrangian goals backend (whose closing step is the ILP) against brute force and the ILP.
 //!
 //! Goals are checked here by an independent count (not through `mentormatch::goals`).
 #![allow(clippy::unwrap_used)]
@@ -9,8 +10,8 @@ use std::collections::HashMap;
 
 use mentormatch::{
     exact::ExactBackend, Backend, Cohort, Config, Engine, Error, IlpBackend, Infeasibility,
-    MatchResult, Mentee, Mentor, Objective, PairRef, Participant, Problem, Quota, Settings, Side,
-    SolveStatus, SolverKind, Spread,
+    LagrangianBackend, MatchResult, Mentee, Mentor, Objective, PairRef, Participant, Problem,
+    Quota, Settings, Side, SolveStatus, SolverKind, Spread,
 };
 use proptest::prelude::*;
 
@@ -559,14 +560,15 @@ fn too_few_places_falls_back_to_the_hall_diagnosis() {
 }
 
 #[test]
-fn auto_picks_ilp_for_goals_and_reports_them() {
+fn auto_picks_the_goals_backend_and_reports_goals() {
     let config = Config {
         quota: vec![quota_north(1)],
         ..Config::default()
     };
     let problem = Problem::new(northern_cohort(), config, vec![]).unwrap();
     let r = mentormatch::solve(&problem).unwrap();
-    assert!(r.solver.starts_with("ilp/"), "{}", r.solver);
+    // The Lagrangian goals backend (issue 12); `--solver ilp` stays the plain ILP.
+    assert_eq!(r.solver, "lagrangian");
     assert!(
         r.notes.iter().any(|n| n.starts_with("auto:")),
         "{:?}",
@@ -599,7 +601,7 @@ fn auto_picks_ilp_for_goals_and_reports_them() {
 #[test]
 fn the_config_chooses_the_engine() {
     for engine in [Engine::Microlp, Engine::Highs] {
-        let text = format!("ilp_engine = \"{}\"\n[[quota]]\nside = \"mentor\"\nfield = \"location\"\nvalues = [\"Tromsø\"]\nmin = 1\n", engine.as_str());
+        let text = format!("ilp_engine = \"{}\"\nsolver = \"ilp\"\n[[quota]]\nside = \"mentor\"\nfield = \"location\"\nvalues = [\"Tromsø\"]\nmin = 1\n", engine.as_str());
         match Config::from_toml_str(&text, "programme.toml") {
             Ok(config) => {
                 assert!(engine.is_available());
@@ -667,5 +669,295 @@ fn share_quota_with_unmatched_allowed() {
             "{:?}",
             r.notes
         );
+    }
+}
+
+// ---- the Lagrangian goals backend ----------------------------------------------------------
+
+fn lagrangian(problem: &Problem) -> mentormatch::Result<MatchResult> {
+    let sol = LagrangianBackend.solve(problem, &Settings::from_problem(problem))?;
+    Ok(mentormatch::result::build(problem, sol))
+}
+
+fn lagrangian_config(allow: bool, q: Vec<Quota>, s: Vec<Spread>) -> Config {
+    Config {
+        solver: SolverKind::Lagrangian,
+        ..ilp_config(allow, Objective::Total, q, s)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Brute force over every assignment: the dual bound is never below the optimum, every goal
+    /// holds, the value never exceeds the optimum and equals it when the status says optimal.
+    #[test]
+    fn lagrangian_against_brute_force(
+        cohort in common::cohort(4, 5),
+        allow in any::<bool>(),
+        (q, s) in goals(),
+        picks in prop::collection::vec((0..4usize, 0..5usize, 0..2u8), 0..3),
+    ) {
+        let (forbid, pin) = rules(&cohort, &picks);
+        let config = Config { forbid, pin, ..lagrangian_config(allow, q, s) };
+        let Ok(problem) = Problem::new(cohort, config, vec![]) else { return Ok(()) };
+        let best = brute(&problem, false);
+        let dual = LagrangianBackend.dual_bound(&problem);
+        match (best, lagrangian(&problem)) {
+            (Some(b), Ok(r)) => {
+                prop_assert_eq!(r.pairs.len(), b.count, "matched count");
+                prop_assert!(goals_hold(problem.cohort(), problem.config(), &result_pairs(&problem, &r)));
+                prop_assert!(r.goals.iter().all(|g| g.satisfied), "goal reports agree: {:?}", r.goals);
+                check_hard_rules(&problem, &r);
+                prop_assert!(r.objective <= b.total + 1e-6, "brute {} lagrangian {}", b.total, r.objective);
+                if r.status == SolveStatus::Optimal {
+                    prop_assert!((r.objective - b.total).abs() < 1e-5, "optimal: brute {} lagrangian {}", b.total, r.objective);
+                } else {
+                    let bound = r.bound.unwrap();
+                    prop_assert!(bound >= b.total - 1e-6, "reported bound {} below optimum {}", bound, b.total);
+                }
+                if let Ok(Some(ub)) = dual {
+                    prop_assert!(ub >= b.total - 1e-6, "dual bound {} below optimum {}", ub, b.total);
+                }
+            }
+            (None, Err(Error::Infeasible(_))) => {}
+            (b, r) => prop_assert!(false, "brute {b:?} vs lagrangian {r:?}"),
+        }
+    }
+
+    /// Slightly larger cohorts against the ILP (microlp or HiGHS), same contract.
+    #[test]
+    fn lagrangian_against_ilp(
+        cohort in common::cohort(7, 9),
+        allow in any::<bool>(),
+        (q, s) in goals(),
+    ) {
+        let problem = Problem::new(cohort, lagrangian_config(allow, q, s), vec![]).unwrap();
+        let engine = engines()[0];
+        match (solve_with(engine, &problem), lagrangian(&problem)) {
+            (Ok(i), Ok(r)) => {
+                prop_assert_eq!(i.status, SolveStatus::Optimal);
+                prop_assert_eq!(r.pairs.len(), i.pairs.len());
+                prop_assert!(r.goals.iter().all(|g| g.satisfied));
+                check_hard_rules(&problem, &r);
+                prop_assert!(r.objective <= i.objective + 1e-6);
+                if r.status == SolveStatus::Optimal {
+                    prop_assert!((r.objective - i.objective).abs() < 1e-5, "ilp {} lagrangian {}", i.objective, r.objective);
+                } else {
+                    prop_assert!(r.bound.unwrap() >= i.objective - 1e-6);
+                }
+            }
+            (Err(Error::Infeasible(_)), Err(Error::Infeasible(_))) => {}
+            (i, r) => prop_assert!(false, "ilp {i:?} vs lagrangian {r:?}"),
+        }
+    }
+}
+
+/// Goals that bind on generated cohorts: a share of mentors from a few towns, a department
+/// spread and (sometimes) a mentee-side cap, scaled to the cohort.
+fn binding_config(n: usize, allow: bool, share: f64, spread: f64, mentee_cap: bool) -> Config {
+    let mut quota = vec![Quota {
+        side: Side::Mentor,
+        field: "location".into(),
+        values: vec![
+            "Tromsø".into(),
+            "Bergen".into(),
+            "Bodø".into(),
+            "Stavanger".into(),
+        ],
+        min: None,
+        max: None,
+        min_share: Some(share),
+        max_share: None,
+    }];
+    if mentee_cap {
+        quota.push(Quota {
+            side: Side::Mentee,
+            field: "department".into(),
+            values: vec!["Nyheter".into(), "Sport".into()],
+            min: None,
+            max: None,
+            min_share: None,
+            max_share: Some(0.3),
+        });
+    }
+    let mut c = lagrangian_config(
+        allow,
+        quota,
+        vec![Spread {
+            side: Side::Mentor,
+            field: "department".into(),
+            max: ((spread * n as f64).ceil() as u32).max(1),
+        }],
+    );
+    if allow {
+        c.min_score = Some(55.0);
+    }
+    c
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn lagrangian_binding_goals_against_brute_force(
+        seed in 0..10_000u64,
+        n in 3..6usize,
+        allow in any::<bool>(),
+        share in prop::sample::select(vec![0.2, 0.4, 0.6]),
+        spread in prop::sample::select(vec![0.3, 0.5]),
+        mentee_cap in any::<bool>(),
+    ) {
+        let cohort = mentormatch::synthetic_cohort(n, n + 2, seed);
+        let problem = Problem::new(cohort, binding_config(n, allow, share, spread, mentee_cap), vec![]).unwrap();
+        let best = brute(&problem, false);
+        let dual = LagrangianBackend.dual_bound(&problem);
+        match (best, lagrangian(&problem)) {
+            (Some(b), Ok(r)) => {
+                prop_assert_eq!(r.pairs.len(), b.count);
+                prop_assert!(goals_hold(problem.cohort(), problem.config(), &result_pairs(&problem, &r)));
+                check_hard_rules(&problem, &r);
+                prop_assert!(r.objective <= b.total + 1e-6);
+                if r.status == SolveStatus::Optimal {
+                    prop_assert!((r.objective - b.total).abs() < 1e-5, "brute {} lagrangian {}", b.total, r.objective);
+                } else {
+                    prop_assert!(r.bound.unwrap() >= b.total - 1e-6);
+                }
+                if let Ok(Some(ub)) = dual {
+                    prop_assert!(ub >= b.total - 1e-6, "dual bound {} below optimum {}", ub, b.total);
+                }
+            }
+            (None, Err(Error::Infeasible(_))) => {}
+            (b, r) => prop_assert!(false, "brute {b:?} vs lagrangian {r:?}"),
+        }
+    }
+
+    #[test]
+    fn lagrangian_binding_goals_against_ilp(
+        seed in 0..10_000u64,
+        n in 6..14usize,
+        allow in any::<bool>(),
+        share in prop::sample::select(vec![0.2, 0.3, 0.4]),
+        spread in prop::sample::select(vec![0.15, 0.25]),
+        mentee_cap in any::<bool>(),
+    ) {
+        let cohort = mentormatch::synthetic_cohort(n, 2 * n, seed);
+        let config = Config { time_limit: Some(10.0), ..binding_config(n, allow, share, spread, mentee_cap) };
+        let problem = Problem::new(cohort, config, vec![]).unwrap();
+        let dual = LagrangianBackend.dual_bound(&problem);
+        let lr = lagrangian(&problem);
+        let il = solve_with(engines()[0], &problem);
+        // microlp can take very long to prove a goal conflict: only conclusive runs are compared.
+        prop_assume!(!matches!(&il, Ok(i) if i.status != SolveStatus::Optimal));
+        prop_assume!(!matches!(&lr, Ok(r) if r.status == SolveStatus::NoSolutionFound));
+        match (il, lr) {
+            (Ok(i), Ok(r)) => {
+                prop_assert_eq!(i.status, SolveStatus::Optimal);
+                prop_assert_eq!(r.pairs.len(), i.pairs.len());
+                prop_assert!(r.goals.iter().all(|g| g.satisfied));
+                check_hard_rules(&problem, &r);
+                prop_assert!(r.objective <= i.objective + 1e-6);
+                if r.status == SolveStatus::Optimal {
+                    prop_assert!((r.objective - i.objective).abs() < 1e-5, "ilp {} lagrangian {}", i.objective, r.objective);
+                } else {
+                    prop_assert!(r.bound.unwrap() >= i.objective - 1e-6);
+                }
+                if let Ok(Some(ub)) = dual {
+                    prop_assert!(ub >= i.objective - 1e-6, "dual bound {} below optimum {}", ub, i.objective);
+                }
+            }
+            (Err(Error::Infeasible(_)), Err(Error::Infeasible(_))) => {}
+            (i, r) => prop_assert!(false, "ilp {i:?} vs lagrangian {r:?}"),
+        }
+    }
+}
+
+/// `auto` picks the Lagrangian backend for goals, and says so.
+#[test]
+fn auto_uses_lagrangian_for_goals() {
+    let cohort = mentormatch::synthetic_cohort(30, 60, 3);
+    let config = Config {
+        spread: vec![Spread {
+            side: Side::Mentor,
+            field: "department".into(),
+            max: 6,
+        }],
+        ..Config::default()
+    };
+    let problem = Problem::new(cohort, config, vec![]).unwrap();
+    let r = mentormatch::solve(&problem).unwrap();
+    assert_eq!(r.solver, "lagrangian");
+    assert!(r.notes[0].starts_with("auto: the Lagrangian goals backend"));
+    assert!(r.goals.iter().all(|g| g.satisfied));
+}
+
+/// With HiGHS: the same optimum as the ILP on medium cohorts with the benchmark's two goals
+/// (a northern-mentor share and a department spread), and on a mentee-side quota with
+/// unmatched mentees allowed.
+#[cfg(feature = "highs")]
+#[test]
+fn lagrangian_equals_highs_on_medium_cohorts() {
+    for (seed, n, allow) in [
+        (1u64, 60usize, false),
+        (2, 90, false),
+        (3, 80, true),
+        (4, 120, false),
+    ] {
+        let cohort = mentormatch::synthetic_cohort(n, 2 * n, seed);
+        let mut config = lagrangian_config(
+            allow,
+            vec![
+                Quota {
+                    side: Side::Mentor,
+                    field: "location".into(),
+                    values: vec!["Tromsø".into(), "Bergen".into(), "Bodø".into()],
+                    min: None,
+                    max: None,
+                    min_share: Some(0.2),
+                    max_share: None,
+                },
+                Quota {
+                    side: Side::Mentee,
+                    field: "department".into(),
+                    values: vec!["Nyheter".into()],
+                    min: None,
+                    max: Some((n / 10) as u32),
+                    min_share: None,
+                    max_share: None,
+                },
+            ],
+            vec![Spread {
+                side: Side::Mentor,
+                field: "department".into(),
+                max: (n * 15 / 100) as u32,
+            }],
+        );
+        if allow {
+            // Fewer places than mentees: which mentees get one is the goals' choice.
+            config.min_score = Some(60.0);
+        }
+        let problem = Problem::new(cohort, config, vec![]).unwrap();
+        let ilp = solve_with(Engine::Highs, &problem);
+        let lag = lagrangian(&problem);
+        match (ilp, lag) {
+            (Ok(i), Ok(r)) => {
+                assert_eq!(i.status, SolveStatus::Optimal, "seed {seed}");
+                assert_eq!(r.pairs.len(), i.pairs.len(), "seed {seed}");
+                assert!(r.goals.iter().all(|g| g.satisfied), "seed {seed}");
+                assert!(r.objective <= i.objective + 1e-6, "seed {seed}");
+                if r.status == SolveStatus::Optimal {
+                    assert!(
+                        (r.objective - i.objective).abs() < 1e-5,
+                        "seed {seed}: highs {} lagrangian {}",
+                        i.objective,
+                        r.objective
+                    );
+                } else {
+                    assert!(r.bound.unwrap() >= i.objective - 1e-6, "seed {seed}");
+                }
+            }
+            (Err(Error::Infeasible(_)), Err(Error::Infeasible(_))) => {}
+            (i, r) => panic!("seed {seed}: highs {i:?} vs lagrangian {r:?}"),
+        }
     }
 }

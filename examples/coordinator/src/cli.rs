@@ -83,6 +83,8 @@ enum Solver {
     Heuristic,
     /// Exact over sparse candidates (the k best mentors per mentee), with a bound.
     Sparse,
+    /// Cohort goals by Lagrangian relaxation, with a proven bound (what auto uses for goals).
+    Lagrangian,
 }
 
 #[derive(Debug, clap::Args)]
@@ -140,6 +142,14 @@ struct MatrixArgs {
     out: Option<PathBuf>,
 }
 
+/// Exit code: no matching meeting every rule and goal was found within the time limit (none
+/// is proven not to exist).
+pub const NO_SOLUTION: u8 = 3;
+
+/// Exit code: the selected backend cannot run here (not built in, or it cannot express the
+/// configuration, e.g. `--solver exact` with quotas): neither bad input nor a failed match.
+pub const SOLVER_UNAVAILABLE: u8 = 4;
+
 /// A failure with its exit code.
 #[derive(Debug)]
 pub struct Failure {
@@ -152,6 +162,7 @@ impl From<Error> for Failure {
         let code = match e {
             Error::Infeasible(_) => 1,
             Error::Input(_) | Error::Io { .. } => 2,
+            Error::Solver(_) => SOLVER_UNAVAILABLE,
             _ => 2,
         };
         Failure {
@@ -286,6 +297,7 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
             Solver::Ilp => SolverKind::Ilp,
             Solver::Heuristic => SolverKind::Heuristic,
             Solver::Sparse => SolverKind::Sparse,
+            Solver::Lagrangian => SolverKind::Lagrangian,
         };
     }
     if a.time_limit.is_some() {
@@ -307,6 +319,13 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         ..mentormatch::Settings::from_problem(&problem)
     };
     let result = mentormatch::solve_with(&problem, &settings)?;
+    // Nothing that looks like a result is written when no matching was found in time.
+    if let Some(e) = result.no_solution_error() {
+        return Err(Failure {
+            code: NO_SOLUTION,
+            message: e.to_string(),
+        });
+    }
     let alternatives = if a.alternatives {
         mentormatch::alternatives::check_applicable(&problem, result.status, &result.solver)?;
         let plan = mentormatch::report::reasons::assignment(&problem, &result);

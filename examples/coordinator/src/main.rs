@@ -2,7 +2,9 @@
 //! forms, and write the pairs, the reasons for each, and a report for leadership.
 //!
 //! Exit codes: 0 done; 1 no matching satisfies the hard rules (with the diagnosis); 2 bad input
-//! or usage. Errors are printed as one line on stderr.
+//! or usage; 3 no matching meeting every rule and goal was found within the time limit (no pairs
+//! file is written; the message gives the best bound and the goals in the way). Errors are
+//! printed as one line on stderr.
 
 mod cli;
 mod output;

@@ -102,6 +102,43 @@ impl Backend for IlpBackend {
     }
 }
 
+/// What the ILP found on a restricted set of pairs ([`solve_restricted`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Restricted {
+    /// The best matching found (pins included), if any.
+    pub assignment: Option<Vec<Option<usize>>>,
+    /// Whether it is proven best among matchings using only the kept pairs.
+    pub proven: bool,
+    /// The engine proved that no matching over the kept pairs meets every goal.
+    pub infeasible: bool,
+    /// Upper bound on the total score (pins included) over the kept pairs, when known.
+    pub bound: Option<f64>,
+}
+
+/// Maximises the total score with every goal as a hard row over the free pairs `keep` allows
+/// (row-major mentee x mentor), with exactly `count` free pairs when given. The closing step
+/// of the Lagrangian backend: reduced-cost fixing leaves only pairs that can appear in a
+/// matching better than its incumbent.
+pub(crate) fn solve_restricted(
+    engine: Engine,
+    problem: &Problem,
+    sm: &crate::problem::ScoreMatrix,
+    goals: &crate::goals::Goals,
+    keep: Vec<bool>,
+    count: Option<usize>,
+    limit: Option<std::time::Duration>,
+) -> Result<Restricted> {
+    #[cfg(any(feature = "microlp", feature = "highs"))]
+    {
+        run::restricted(engine, problem, sm, goals, keep, count, limit)
+    }
+    #[cfg(not(any(feature = "microlp", feature = "highs")))]
+    {
+        let _ = (problem, sm, goals, keep, count, limit);
+        Err(engine.missing())
+    }
+}
+
 #[cfg(any(feature = "microlp", feature = "highs"))]
 mod run {
     use std::time::{Duration, Instant};
@@ -387,6 +424,56 @@ mod run {
             },
             backend,
             notes,
+        })
+    }
+
+    pub(super) fn restricted(
+        engine: Engine,
+        problem: &Problem,
+        sm: &crate::problem::ScoreMatrix,
+        goals: &Goals,
+        keep: Vec<bool>,
+        count: Option<usize>,
+        limit: Option<Duration>,
+    ) -> Result<Restricted> {
+        let mut base = Base::new(problem, sm, goals);
+        base.keep = Some(keep);
+        let ctx = Ctx {
+            engine,
+            base,
+            clock: Clock {
+                deadline: limit.map(|d| Instant::now() + d),
+            },
+        };
+        let spec = Spec {
+            threshold: None,
+            aim: Aim::Total,
+            count,
+        };
+        let pins = pinned_score(problem);
+        Ok(match ctx.run(spec, false)?.0 {
+            Stage::Found {
+                assignment,
+                proven,
+                bound,
+            } => Restricted {
+                assignment: Some(assignment),
+                proven,
+                infeasible: false,
+                bound: bound.map(|b| b + pins),
+            },
+            Stage::NoSolution => Restricted {
+                assignment: None,
+                proven: false,
+                infeasible: false,
+                bound: None,
+            },
+            Stage::Infeasible => Restricted {
+                assignment: None,
+                proven: true,
+                infeasible: true,
+                bound: None,
+            },
         })
     }
 

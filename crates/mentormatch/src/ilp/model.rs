@@ -85,6 +85,10 @@ pub(super) struct Base<'a> {
     pub remaining: Vec<u32>,
     /// Mentees not pinned.
     pub free: Vec<usize>,
+    /// Only these free pairs (row-major mentee x mentor) may be variables; `None`: all allowed
+    /// pairs. The Lagrangian backend's closing step passes the pairs that survive reduced-cost
+    /// fixing.
+    pub keep: Option<Vec<bool>>,
 }
 
 impl<'a> Base<'a> {
@@ -105,6 +109,7 @@ impl<'a> Base<'a> {
             pinned,
             remaining,
             free,
+            keep: None,
         }
     }
 
@@ -118,7 +123,10 @@ impl<'a> Base<'a> {
         let mut out = Vec::new();
         for &i in &self.free {
             for j in 0..m {
-                if self.remaining[j] > 0 && self.sm.allowed(i, j) {
+                if self.remaining[j] > 0
+                    && self.sm.allowed(i, j)
+                    && self.keep.as_ref().is_none_or(|k| k[i * m + j])
+                {
                     let score = self.sm.score(i, j);
                     if threshold.is_none_or(|t| score >= t - SCORE_EPS) {
                         out.push(Cand { i, j, score });
