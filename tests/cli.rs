@@ -1022,3 +1022,29 @@ fn no_matching_in_time_exits_3_without_a_pairs_file() {
     }
     assert!(per.values().all(|&c| c <= 3), "{per:?}");
 }
+
+#[test]
+fn a_solver_that_cannot_run_exits_4() {
+    let config = tmp("quota_exact.toml");
+    std::fs::write(
+        &config,
+        "[[quota]]\nside = \"mentor\"\nfield = \"location\"\nvalues = [\"Tromsø\"]\nmax = 3\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "match",
+        "--mentors",
+        "examples/data/mentors.csv",
+        "--mentees",
+        "examples/data/mentees.csv",
+        "--config",
+        config.to_str().unwrap(),
+        "--solver",
+        "exact",
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "mentormatch: solver error: the exact matcher cannot express quotas or spreads; use solver \"ilp\" or \"auto\"\n"
+    );
+}

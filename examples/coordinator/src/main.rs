@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 done; 1 no matching satisfies the hard rules (with the diagnosis); 2 bad input
 //! or usage; 3 no matching meeting every rule and goal was found within the time limit (no pairs
-//! file is written; the message gives the best bound and the goals in the way). Errors are
+//! file is written; the message gives the best bound and the goals in the way); 4 the selected
+//! solver cannot run here (not built in, or it cannot express the configuration). Errors are
 //! printed as one line on stderr.
 
 mod cli;
