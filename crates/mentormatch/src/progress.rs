@@ -64,3 +64,9 @@ pub(crate) fn sink(p: &Option<ProgressHandle>) -> &dyn Progress {
         None => &NoProgress,
     }
 }
+
+/// Whether stage timings and solver internals go to stderr (`MENTORMATCH_TRACE` set). They
+/// never go into a result: equal inputs must give equal results, and timings differ per run.
+pub(crate) fn trace() -> bool {
+    std::env::var_os("MENTORMATCH_TRACE").is_some()
+}

@@ -99,16 +99,8 @@ fn same_seed_same_result_with_one_and_two_threads() {
     let problem = Problem::new(cohort, cfg, vec![]).unwrap();
     let one = run_in_pool(1, &problem);
     let two = run_in_pool(2, &problem);
-    assert_eq!(one.pairs, two.pairs);
-    assert_eq!(one.bound, two.bound);
-    let untimed = |r: &MatchResult| -> Vec<String> {
-        r.notes
-            .iter()
-            .filter(|n| !n.starts_with("timings"))
-            .cloned()
-            .collect()
-    };
-    assert_eq!(untimed(&one), untimed(&two));
+    // The whole result, notes included: timings never go into a result.
+    assert_eq!(one, two);
     assert_eq!(one.pairs.len(), 400);
     check_hard_rules(&problem, &one);
 }

@@ -306,7 +306,7 @@ impl Backend for HeuristicBackend {
         // optimum of the whole problem) or the round / time limit. Every pass also yields the
         // exact mentee duals for these prices, hence a certificate (the best one is kept).
         let t_first = t0.elapsed().as_secs_f64() - t_feas;
-        if std::env::var_os("MENTORMATCH_DEBUG").is_some() {
+        if crate::progress::trace() {
             eprintln!("[{:.1} s] candidates {t_cands:.2} s, feasibility {:.2} s, first auction {t_first:.2} s", t0.elapsed().as_secs_f64(), t_feas - t_cands);
         }
         let (mut t_refine, mut t_pricing) = (0.0, 0.0);
@@ -332,7 +332,7 @@ impl Backend for HeuristicBackend {
             t_pricing += t.elapsed().as_secs_f64();
             let b = prep.global_bound(&pr.u, &v);
             priced_bound = priced_bound.min(b);
-            if std::env::var_os("MENTORMATCH_DEBUG").is_some() {
+            if crate::progress::trace() {
                 eprintln!(
                     "[{:.1} s] round {rounds}: violated {} added {} bound {b:.3} searched {} restricted {} refine {t_refine:.2} s pricing {t_pricing:.2} s",
                     t0.elapsed().as_secs_f64(),
@@ -494,14 +494,16 @@ impl Backend for HeuristicBackend {
         };
         let objective = best.objective;
         let t_end = t0.elapsed().as_secs_f64();
-        notes.push(format!(
-            "timings: candidates {t_cands:.2} s, feasibility {:.2} s, column generation {:.2} s (first auction {t_first:.2} s, price refinement {t_refine:.2} s, pricing {t_pricing:.2} s, resumed auctions {:.2} s), starts {:.2} s, certificate {:.2} s",
+        if crate::progress::trace() {
+            eprintln!(
+            "mentormatch trace: timings: candidates {t_cands:.2} s, feasibility {:.2} s, column generation {:.2} s (first auction {t_first:.2} s, price refinement {t_refine:.2} s, pricing {t_pricing:.2} s, resumed auctions {:.2} s), starts {:.2} s, certificate {:.2} s",
             t_feas - t_cands,
             t_auction - t_feas,
             t_auction - t_feas - t_first - t_refine - t_pricing,
             t_search - t_auction,
             t_end - t_search
-        ));
+        );
+        }
         let status = if bound - objective <= 1e-7 * (1.0 + objective.abs())
             && !problem.config().has_cohort_constraints()
         {

@@ -121,7 +121,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, dense: &mut Dense) -> Result<Run> {
     let mut best_sub_assign: Option<Vec<Option<usize>>> = None;
     let repair_limit = (pairs / 20).max(5) as i64;
     let mut near = 0usize;
-    let trace = std::env::var_os("MENTORMATCH_TRACE").is_some();
+    let trace = crate::progress::trace();
     for it in 0..MAX_ITER {
         if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
             break;

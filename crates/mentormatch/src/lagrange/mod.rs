@@ -181,7 +181,7 @@ impl LagrangianBackend {
         }
         let started = Instant::now();
         let trace = |what: &str| {
-            if std::env::var_os("MENTORMATCH_TRACE").is_some() {
+            if crate::progress::trace() {
                 eprintln!("lagrange {:.3} s: {what}", started.elapsed().as_secs_f64());
             }
         };
