@@ -591,6 +591,42 @@ fn csr_indices<'py>(
     }
 }
 
+/// Row and column indices of a sparse matching, or why there is none.
+type SparseOutcome = Result<(Vec<usize>, Vec<usize>), mentormatch::LapError>;
+
+/// One sparse solve over CSR arrays of index type `I`, read in place, with the GIL released
+/// when `release_gil` (see `linear_sum_assignment`).
+#[allow(clippy::too_many_arguments)]
+fn solve_csr<I: mentormatch::lap::CsrIndex + numpy::Element>(
+    py: Python<'_>,
+    nrows: usize,
+    ncols: usize,
+    indptr: &PyReadonlyArray1<'_, I>,
+    indices: &PyReadonlyArray1<'_, I>,
+    data: &[f64],
+    maximize: bool,
+    release_gil: bool,
+) -> PyResult<SparseOutcome> {
+    let contiguous = |_| PyValueError::new_err("CSR arrays must be contiguous");
+    let indptr = indptr.as_slice().map_err(contiguous)?;
+    let indices = indices.as_slice().map_err(contiguous)?;
+    let solve = move || {
+        let m = mentormatch::lap::Csr {
+            nrows,
+            ncols,
+            indptr,
+            indices,
+            data,
+        };
+        mentormatch::lap::min_weight_full_bipartite_matching(&m, maximize)
+    };
+    if release_gil {
+        compute(py, solve)
+    } else {
+        Ok(solve())
+    }
+}
+
 /// scipy's `min_weight_full_bipartite_matching` on a CSR matrix's arrays (the Python wrapper
 /// converts any sparse input, drops explicit zeros with scipy's warning and picks the result's
 /// dtypes). The arrays are read in place; see `linear_sum_assignment` for `release_gil`.
@@ -610,48 +646,9 @@ fn min_weight_full_bipartite_matching<'py>(
     let contiguous = |_| PyValueError::new_err("CSR arrays must be contiguous");
     let data = data.as_slice().map_err(contiguous)?;
     let index = csr_indices(indptr, indices)?;
-    fn run<I: mentormatch::lap::CsrIndex>(
-        nrows: usize,
-        ncols: usize,
-        indptr: &[I],
-        indices: &[I],
-        data: &[f64],
-        maximize: bool,
-    ) -> Result<(Vec<usize>, Vec<usize>), mentormatch::LapError> {
-        let m = mentormatch::lap::Csr {
-            nrows,
-            ncols,
-            indptr,
-            indices,
-            data,
-        };
-        mentormatch::lap::min_weight_full_bipartite_matching(&m, maximize)
-    }
     let out = match &index {
-        CsrIndices::I32(p, i) => {
-            let (p, i) = (
-                p.as_slice().map_err(contiguous)?,
-                i.as_slice().map_err(contiguous)?,
-            );
-            let solve = move || run(nrows, ncols, p, i, data, maximize);
-            if release_gil {
-                compute(py, solve)?
-            } else {
-                solve()
-            }
-        }
-        CsrIndices::I64(p, i) => {
-            let (p, i) = (
-                p.as_slice().map_err(contiguous)?,
-                i.as_slice().map_err(contiguous)?,
-            );
-            let solve = move || run(nrows, ncols, p, i, data, maximize);
-            if release_gil {
-                compute(py, solve)?
-            } else {
-                solve()
-            }
-        }
+        CsrIndices::I32(p, i) => solve_csr(py, nrows, ncols, p, i, data, maximize, release_gil)?,
+        CsrIndices::I64(p, i) => solve_csr(py, nrows, ncols, p, i, data, maximize, release_gil)?,
     };
     let (rows, cols) = out.map_err(errors::sparse_matching_error)?;
     let to_i64 = |v: Vec<usize>| -> Vec<i64> { v.into_iter().map(|x| x as i64).collect() };

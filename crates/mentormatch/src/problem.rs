@@ -284,6 +284,21 @@ impl Problem {
         }
     }
 
+    /// The same problem without cohort goals (quotas, spreads) and with the total objective:
+    /// whether it is feasible tells a Hall-type infeasibility (too few places) from a goal
+    /// conflict. Earlier rounds' pairs are kept (already read from `history`).
+    pub fn without_goals(&self) -> Result<Problem> {
+        let config = Config {
+            quota: Vec::new(),
+            spread: Vec::new(),
+            objective: crate::config::Objective::Total,
+            past_pairs: Vec::new(),
+            history: None,
+            ..self.config.clone()
+        };
+        Problem::new(self.cohort.clone(), config, self.past_pairs.clone())
+    }
+
     /// The dense score matrix, computed in parallel (rows are independent, so the result does
     /// not depend on the number of threads).
     pub fn score_matrix(&self) -> ScoreMatrix {

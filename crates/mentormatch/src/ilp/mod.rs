@@ -146,29 +146,11 @@ mod run {
     use super::engine::{self, Outcome, Status};
     use super::model::{Aim, Base, Spec, SCORE_EPS};
     use super::*;
-    use crate::config::{Config, Objective};
+    use crate::config::Objective;
     use crate::diagnosis::{Infeasibility, QuotaViolation};
     use crate::exact::ExactBackend;
     use crate::goals::Goals;
     use crate::solver::SolveStatus;
-
-    /// A problem's configuration without cohort goals, compiled: used to tell a Hall-type
-    /// infeasibility from a goal conflict.
-    fn without_goals(problem: &Problem) -> Result<Problem> {
-        let config = Config {
-            quota: Vec::new(),
-            spread: Vec::new(),
-            objective: Objective::Total,
-            past_pairs: Vec::new(),
-            history: None,
-            ..problem.config().clone()
-        };
-        Problem::new(
-            problem.cohort().clone(),
-            config,
-            problem.past_pairs().to_vec(),
-        )
-    }
 
     /// The diagnosis when the goals cannot all hold, from the elastic solution's assignment.
     fn violations(goals: &Goals, assignment: &[Option<usize>]) -> Vec<QuotaViolation> {
@@ -555,8 +537,9 @@ mod run {
     }
 
     fn diagnose(ctx: &Ctx<'_>, problem: &Problem) -> Error {
-        if let Err(e) =
-            without_goals(problem).and_then(|p| ExactBackend.solve(&p, &Settings::default()))
+        if let Err(e) = problem
+            .without_goals()
+            .and_then(|p| ExactBackend.solve(&p, &Settings::default()))
         {
             return e;
         }

@@ -48,7 +48,7 @@ mod sub;
 
 use std::time::Instant;
 
-use crate::config::{Config, Objective};
+use crate::config::Objective;
 use crate::error::{Error, Result};
 use crate::exact::ExactBackend;
 use crate::goals::Goals;
@@ -63,23 +63,6 @@ pub(crate) const ABS_TOL: f64 = 1e-6;
 /// The Lagrangian goals backend (`solver = "lagrangian"`, and `auto` for cohorts with goals).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LagrangianBackend;
-
-/// The configuration without goals: tells a Hall-type infeasibility from a goal conflict.
-pub(crate) fn without_goals(problem: &Problem) -> Result<Problem> {
-    let config = Config {
-        quota: Vec::new(),
-        spread: Vec::new(),
-        objective: Objective::Total,
-        past_pairs: Vec::new(),
-        history: None,
-        ..problem.config().clone()
-    };
-    Problem::new(
-        problem.cohort().clone(),
-        config,
-        problem.past_pairs().to_vec(),
-    )
-}
 
 fn ilp_fallback(problem: &Problem, settings: &Settings, why: &str) -> Result<Solution> {
     let backend = match problem.config().ilp_engine {
@@ -211,7 +194,10 @@ impl LagrangianBackend {
         let allow_unmatched = problem.config().allow_unmatched;
         if k < free.len() && !allow_unmatched {
             // Not even the goals-free problem has a matching: the exact backend's diagnosis.
-            return match without_goals(problem).and_then(|p| ExactBackend.solve(&p, settings)) {
+            return match problem
+                .without_goals()
+                .and_then(|p| ExactBackend.solve(&p, settings))
+            {
                 Err(e) => Err(e),
                 Ok(_) => Err(Error::Solver(
                     "not every mentee can be matched, yet the exact matcher found a matching"
