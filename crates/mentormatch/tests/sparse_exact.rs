@@ -245,3 +245,81 @@ proptest! {
         }
     }
 }
+
+/// A cohort with an `age` column (some cells empty) and criteria that include a numeric one in
+/// the given `prefer` mode, so the candidate search's bounds meet numeric values.
+fn numeric_problem(
+    mut cohort: mentormatch::Cohort,
+    ages: &[Option<u8>],
+    prefer: usize,
+    scale: u8,
+    required: bool,
+    k: usize,
+) -> Problem {
+    let age = |idx: usize| ages[idx % ages.len()].map(|a| a.to_string());
+    for (idx, m) in cohort.mentors.iter_mut().enumerate() {
+        if let Some(a) = age(idx) {
+            m.profile.extra.insert("age".into(), a);
+        }
+    }
+    for (idx, e) in cohort.mentees.iter_mut().enumerate() {
+        if let Some(a) = age(idx + 7) {
+            e.profile.extra.insert("age".into(), a);
+        }
+    }
+    let prefer = ["mentee_higher", "mentor_higher", "close", "apart"][prefer];
+    let text = format!(
+        "[[criteria]]\nkind = \"differ\"\nfield = \"department\"\n\
+         [[criteria]]\nkind = \"numeric\"\nfield = \"age\"\nprefer = \"{prefer}\"\nscale = {scale}\nweight = 2\nrequired = {required}\n\
+         [[criteria]]\nkind = \"share\"\nfield = \"interests\"\n"
+    );
+    let mut cfg = Config::from_toml_str(&text, "numeric.toml").unwrap();
+    cfg.allow_unmatched = true;
+    cfg.candidates = Some(k);
+    cfg.memory_budget = Some(0);
+    Problem::new(cohort, cfg, vec![]).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Numeric criteria in every `prefer` mode (the bound proof assumes their monotonicity):
+    /// candidates are still exactly the top k, and with every mentor a candidate the sparse
+    /// exact solver equals the dense one.
+    #[test]
+    fn numeric_criteria_keep_candidates_exact(
+        cohort in common::cohort(6, 9),
+        ages in prop::collection::vec(prop::option::weighted(0.8, 18u8..70), 1..16),
+        prefer in 0usize..4,
+        scale in 1u8..30,
+        required in any::<bool>(),
+        k in 1usize..5,
+    ) {
+        let problem = numeric_problem(cohort.clone(), &ages, prefer, scale, required, k);
+        let prep = Prepared::new(&problem, k, &NoProgress);
+        for i in 0..problem.n_mentees() {
+            let mut all: Vec<f64> = (0..problem.n_mentors())
+                .filter(|&j| problem.capacity()[j] > 0)
+                .map(|j| problem.pair(i, j))
+                .filter(|p| p.1)
+                .map(|p| p.0)
+                .collect();
+            all.sort_by(|a, b| b.total_cmp(a));
+            let (_, ss) = prep.cands.row(i);
+            let expected: Vec<f64> = all.iter().copied().take(k).collect();
+            prop_assert_eq!(ss.to_vec(), expected, "mentee {}", i);
+        }
+        let m = problem.n_mentors();
+        let full = numeric_problem(cohort, &ages, prefer, scale, required, m);
+        if full.n_mentees() == 0 {
+            return Ok(());
+        }
+        let mut dense_cfg = full.config().clone();
+        dense_cfg.solver = SolverKind::Exact;
+        let dense = Problem::new(full.cohort().clone(), dense_cfg, vec![]).unwrap();
+        let (d, s) = (mentormatch::solve(&dense).unwrap(), mentormatch::solve(&full).unwrap());
+        prop_assert_eq!(&s.solver, "sparse-exact");
+        prop_assert_eq!(s.pairs.len(), d.pairs.len());
+        prop_assert!((s.objective - d.objective).abs() < 1e-6, "sparse {} dense {}", s.objective, d.objective);
+    }
+}
