@@ -78,6 +78,23 @@ pub(super) fn find_column(loc: &Location, headers: &[String], names: [&str; 2]) 
     ))
 }
 
+/// The mentee and mentor columns of a file of pairs (history, previous round), and its width.
+pub(super) fn pair_columns(
+    source: &str,
+    header_row: usize,
+    headers: &[String],
+) -> Result<(usize, usize, usize)> {
+    let header_loc = Location::source(source).row(header_row);
+    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+    if let Some(e) = wrong_separator(&header_loc, &headers) {
+        return Err(e);
+    }
+    let mentee = find_column(&header_loc, &headers, ["mentee_id", "mentee"])?;
+    let mentor = find_column(&header_loc, &headers, ["mentor_id", "mentor"])?;
+    let n = headers.len();
+    Ok((mentee, mentor, n))
+}
+
 fn history_rows<I>(
     source: &str,
     header_row: usize,
@@ -87,14 +104,7 @@ fn history_rows<I>(
 where
     I: IntoIterator<Item = Result<RawRow>>,
 {
-    let header_loc = Location::source(source).row(header_row);
-    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
-    if let Some(e) = wrong_separator(&header_loc, &headers) {
-        return Err(e);
-    }
-    let mentee = find_column(&header_loc, &headers, ["mentee_id", "mentee"])?;
-    let mentor = find_column(&header_loc, &headers, ["mentor_id", "mentor"])?;
-    let n = headers.len();
+    let (mentee, mentor, n) = pair_columns(source, header_row, headers)?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for r in rows {

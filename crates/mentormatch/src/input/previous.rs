@@ -12,8 +12,7 @@ use crate::csv_safe::uncell;
 use crate::error::{Error, Location, Result};
 
 use super::csvrows::{check_width, empty_file, header_hint, open, CsvRows, RawRow};
-use super::history::find_column;
-use super::table::wrong_separator;
+use super::history::pair_columns;
 
 /// One pair of the previous plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,14 +68,7 @@ fn previous_rows<I>(
 where
     I: IntoIterator<Item = Result<RawRow>>,
 {
-    let header_loc = Location::source(source).row(header_row);
-    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
-    if let Some(e) = wrong_separator(&header_loc, &headers) {
-        return Err(e);
-    }
-    let mentee = find_column(&header_loc, &headers, ["mentee_id", "mentee"])?;
-    let mentor = find_column(&header_loc, &headers, ["mentor_id", "mentor"])?;
-    let n = headers.len();
+    let (mentee, mentor, n) = pair_columns(source, header_row, headers)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for r in rows {
