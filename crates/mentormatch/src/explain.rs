@@ -118,6 +118,8 @@ fn phrase(c: &Criterion, value: Option<f64>, mentee: &Mentee, mentor: &Mentor) -
             let text = |v: &FieldValue<'_>| v.as_text().unwrap_or("?").to_string();
             format!("{field} {} (mentee) vs {} (mentor)", text(&ve), text(&vm))
         }
+        // Worded by `crate::preferences::criterion_phrase`, which knows the parsed lists.
+        CriterionKind::Preference => String::new(),
     }
 }
 
@@ -134,11 +136,16 @@ impl Problem {
             .map(|(c, crit)| {
                 let v = self.scorer().value(c, i, j);
                 let value = if v.is_nan() { None } else { Some(v) };
+                let text = if crit.kind == CriterionKind::Preference {
+                    crate::preferences::criterion_phrase(self, crit, i, j)
+                } else {
+                    phrase(crit, value, mentee, mentor)
+                };
                 CriterionScore {
                     criterion: crit.label(),
                     value,
                     points: self.scorer().points(c, v),
-                    text: phrase(crit, value, mentee, mentor),
+                    text,
                 }
             })
             .collect();
@@ -158,6 +165,12 @@ impl Problem {
                 }),
                 Some(RuleReason::FieldRule(t)) => blocked_by.push(t.clone()),
                 None => {}
+            }
+            if let Some(why) = self
+                .preferences()
+                .and_then(|p| p.why_forbidden(self.cohort(), i, j))
+            {
+                blocked_by.push(why);
             }
             if let Some(m) = self.config().min_score {
                 if score < m {

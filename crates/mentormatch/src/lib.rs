@@ -18,6 +18,7 @@ pub mod diagnosis;
 pub mod error;
 pub mod input;
 pub mod model;
+pub mod preferences;
 
 pub use config::{Config, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};
 pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeasure};
@@ -60,6 +61,9 @@ pub use lagrange::LagrangianBackend;
 pub use progress::{Progress, ProgressHandle};
 pub use result::{GoalReport, MatchResult, Pair, Unmatched};
 pub use solver::{Backend, Settings, Solution, SolveStatus};
+pub use preferences::audit::{BlockingPair, PriceOfStability};
+pub use preferences::stable::StableBackend;
+pub use preferences::{PreferenceConfig, PreferenceSide, Preferences, Unlisted};
 pub use sparse::SparseExactBackend;
 pub use synthetic::synthetic_cohort;
 
@@ -86,5 +90,25 @@ pub fn solve_with(problem: &Problem, settings: &Settings) -> Result<MatchResult>
     if let Some(why) = why {
         solution.notes.insert(0, why);
     }
-    Ok(result::build(problem, solution))
+    let assignment = solution.assignment.clone();
+    let mut result = result::build(problem, solution);
+    if problem.preferences().is_some() && result.status != SolveStatus::NoSolutionFound {
+        let pairs = problem.n_mentees() as u128 * problem.n_mentors() as u128;
+        if pairs > preferences::audit::PRICE_MAX_PAIRS {
+            result.notes.push(format!(
+                "price of stability not computed: {} x {} is above {} pairs",
+                problem.n_mentees(),
+                problem.n_mentors(),
+                preferences::audit::PRICE_MAX_PAIRS
+            ));
+        } else {
+            match preferences::audit::price_of_stability(problem, &assignment) {
+                Ok(p) => result.price_of_stability = p,
+                Err(e) => result
+                    .notes
+                    .push(format!("price of stability not computed: {e}")),
+            }
+        }
+    }
+    Ok(result)
 }

@@ -65,6 +65,14 @@ pub struct MatchResult {
     pub fingerprint: String,
     /// Remarks from the solver (automatic choices, limits hit).
     pub notes: Vec<String>,
+    /// Pairs not made that would both rather be together than with whom they got (see
+    /// [`crate::preferences`]); `None` when the audit was skipped (a note says why).
+    #[serde(default)]
+    pub blocking_pairs: Option<Vec<crate::preferences::audit::BlockingPair>>,
+    /// With ranked preferences: the stable matching's total and blocking pairs next to the
+    /// best total's, so the coordinator chooses knowingly.
+    #[serde(default)]
+    pub price_of_stability: Option<crate::preferences::audit::PriceOfStability>,
 }
 
 impl MatchResult {
@@ -163,6 +171,25 @@ pub fn build(problem: &Problem, solution: Solution) -> MatchResult {
         })
         .collect();
     let objective: f64 = pairs.iter().map(|p| p.score).sum();
+    let mut notes = solution.notes;
+    let blocking_pairs = if solution.status == SolveStatus::NoSolutionFound {
+        None
+    } else if crate::preferences::audit::audit_cost(problem)
+        > crate::preferences::audit::AUTO_AUDIT_MAX_PAIRS
+    {
+        notes.push(format!(
+            "stability audit skipped: {} mentees rank by score, every one of their {} x {} pairs would be scored; run `mentormatch audit` to audit anyway",
+            if problem.preferences().is_some() { "the" } else { "all" },
+            problem.n_mentees(),
+            problem.n_mentors()
+        ));
+        None
+    } else {
+        Some(crate::preferences::audit::blocking_pairs(
+            problem,
+            &solution.assignment,
+        ))
+    };
     let gap = solution.bound.map(|b| {
         if b.abs() > 0.0 {
             ((b - objective) / b.abs()).max(0.0)
@@ -182,7 +209,9 @@ pub fn build(problem: &Problem, solution: Solution) -> MatchResult {
         gap,
         goals: crate::goals::Goals::of(problem).report(&solution.assignment),
         fingerprint: fingerprint(cohort, problem, problem.past_pairs()),
-        notes: solution.notes,
+        notes,
+        blocking_pairs,
+        price_of_stability: None,
     }
 }
 
