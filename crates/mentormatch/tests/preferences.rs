@@ -512,8 +512,8 @@ fn total_optimum_reports_its_blocking_pairs_with_reasons() {
     assert_eq!((b[0].mentee_id.as_str(), b[0].mentor_id.as_str()), ("L1", "M1"));
     assert_eq!(b[0].mentee_partner.as_deref(), Some("M2"));
     assert_eq!(b[0].mentor_drops.as_deref(), Some("L2"));
-    assert!(b[0].reason.starts_with("M1 was L1's first choice; M2 is ranked 2nd"), "{}", b[0].reason);
-    assert!(b[0].reason.contains("L1 was M1's first choice; L2 is ranked 2nd"), "{}", b[0].reason);
+    assert!(b[0].reason.starts_with("M1 was L1's first choice; M2 (partner) is ranked 2nd"), "{}", b[0].reason);
+    assert!(b[0].reason.contains("L1 was M1's first choice; L2 (held) is ranked 2nd"), "{}", b[0].reason);
     let price = r.price_of_stability.unwrap();
     assert_eq!(price.optimum_blocking, 1);
     assert_eq!(price.stable_blocking, 0);

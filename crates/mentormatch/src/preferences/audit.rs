@@ -219,9 +219,13 @@ fn describe_side(
     match rank(whom) {
         Rank::NoList => match (other, other_id) {
             (Some(o), Some(oid)) => format!(
-                "{who_id} scores {whom_id} {:.1}, above {oid} ({:.1})",
+                "{who_id} scores {whom_id} {:.1}, above {oid} ({:.1}, {})",
                 score(whom),
-                score(o)
+                score(o),
+                match side {
+                    Side::Mentee => "partner",
+                    Side::Mentor => "held",
+                }
             ),
             _ => format!("{who_id} scores {whom_id} {:.1}", score(whom)),
         },
@@ -229,11 +233,18 @@ fn describe_side(
             let mine = rank_phrase(r, who_id, whom_id);
             match (other, other_id) {
                 (Some(o), Some(oid)) => {
+                    let role = match side {
+                        Side::Mentee => "partner",
+                        Side::Mentor => "held",
+                    };
                     let theirs = match rank(o) {
                         Rank::Listed { tier, .. } => {
-                            format!("{oid} is ranked {}", crate::preferences::ordinal(tier + 1))
+                            format!(
+                                "{oid} ({role}) is ranked {}",
+                                crate::preferences::ordinal(tier + 1)
+                            )
                         }
-                        _ => format!("{oid} is not on the list"),
+                        _ => format!("{oid} ({role}) is not on the list"),
                     };
                     format!("{mine}; {theirs}")
                 }

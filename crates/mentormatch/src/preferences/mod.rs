@@ -25,6 +25,7 @@
 //! stable; with ties, "strictly" matters: indifferent people do not block.
 
 pub mod audit;
+pub mod report;
 pub mod stable;
 
 use serde::{Deserialize, Serialize};

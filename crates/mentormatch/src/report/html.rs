@@ -123,7 +123,8 @@ pub fn html_with(
         format!("<code>{}</code>", escape(&result.fingerprint)),
     );
     s.push_str("</table></section>\n");
-    for sec in sections {
+    let stability = crate::preferences::report::sections(result);
+    for sec in sections.iter().chain(&stability) {
         let _ = write!(
             s,
             "<section id=\"{}\"><h2>{}</h2><p>{}</p><table><tr>",
