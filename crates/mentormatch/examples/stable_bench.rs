@@ -1,0 +1,164 @@
+//! Benchmark for ranked preferences: the stable matching and the blocking-pair audit on seeded
+//! synthetic cohorts (issue 16).
+//!
+//! ```text
+//! cargo run --release --example stable_bench -p mentormatch -- stable <mentees> <mentors> [options]
+//!   --list <L>          mentees rank L random mentors (default 20); mentors rank by score
+//!   --mentor-lists      mentors also rank L random mentees
+//!   --unlisted acceptable|forbidden   (default forbidden)
+//!   --side mentee|mentor              (default mentee)
+//!   --repeat <r>        runs; the median is printed
+//! cargo run --release --example stable_bench -p mentormatch -- audit <mentees> <mentors> [--list L] [--repeat r]
+//!   the exact optimum of the total score, then its blocking pairs (score-based preferences
+//!   unless --list is given)
+//! ```
+#![allow(clippy::unwrap_used)]
+
+use std::time::Instant;
+
+use mentormatch::preferences::audit::{blocking_indices, blocking_pairs};
+use mentormatch::preferences::stable::stable_matching;
+use mentormatch::synthetic::SplitMix64 as Rng;
+use mentormatch::{synthetic_cohort, Cohort, Config, Problem, Side, Unlisted};
+
+fn vm_hwm() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| "?".into())
+}
+
+fn add_lists(cohort: &mut Cohort, len: usize, mentor_lists: bool, seed: u64) {
+    let mut rng = Rng::new(seed);
+    let (n, m) = (cohort.mentees.len(), cohort.mentors.len());
+    let mut pick = |k: usize, of: usize, prefix: &str| -> String {
+        let mut chosen: Vec<usize> = Vec::with_capacity(k);
+        while chosen.len() < k.min(of) {
+            let x = rng.below(of);
+            if !chosen.contains(&x) {
+                chosen.push(x);
+            }
+        }
+        chosen
+            .iter()
+            .map(|x| format!("{prefix}{x}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let mentor_prefix = cohort.mentors[0].profile.id.trim_end_matches(char::is_numeric).to_string();
+    let mentee_prefix = cohort.mentees[0].profile.id.trim_end_matches(char::is_numeric).to_string();
+    for e in &mut cohort.mentees {
+        let cell = pick(len, m, &mentor_prefix);
+        e.profile.extra.insert("preferences".into(), cell);
+    }
+    if mentor_lists {
+        for p in &mut cohort.mentors {
+            let cell = pick(len, n, &mentee_prefix);
+            p.profile.extra.insert("preferences".into(), cell);
+        }
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let what = args.get(1).cloned().unwrap_or_else(|| "stable".into());
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let m: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(4000);
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|p| args.get(p + 1).cloned())
+    };
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let list: Option<usize> = opt("--list").and_then(|s| s.parse().ok());
+    let repeat: usize = opt("--repeat").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let unlisted = match opt("--unlisted").as_deref() {
+        Some("acceptable") => Unlisted::Acceptable,
+        _ => Unlisted::Forbidden,
+    };
+    let side = match opt("--side").as_deref() {
+        Some("mentor") => Side::Mentor,
+        _ => Side::Mentee,
+    };
+
+    let t = Instant::now();
+    let mut cohort = synthetic_cohort(n, m, 1);
+    let with_lists = what == "stable" || list.is_some();
+    if with_lists {
+        add_lists(&mut cohort, list.unwrap_or(20), flag("--mentor-lists"), 7);
+    }
+    println!("generate {n} x {m}: {:.2} s", t.elapsed().as_secs_f64());
+    let mut config = Config {
+        allow_unmatched: true,
+        ..Config::default()
+    };
+    config.preferences.unlisted = unlisted;
+    let t = Instant::now();
+    let problem = Problem::new(cohort, config, vec![]).unwrap();
+    println!("compile (parse lists): {:.2} s", t.elapsed().as_secs_f64());
+
+    match what.as_str() {
+        "stable" => {
+            let mut times = Vec::new();
+            let mut a = Vec::new();
+            for _ in 0..repeat {
+                let t = Instant::now();
+                a = stable_matching(&problem, side);
+                times.push(t.elapsed().as_secs_f64());
+            }
+            let matched = a.iter().filter(|x| x.is_some()).count();
+            println!(
+                "stable {}-optimal: median {:.3} s over {repeat} run(s) ({times:.3?}); {matched} of {n} matched",
+                side.as_str(),
+                median(times)
+            );
+            let t = Instant::now();
+            let b = blocking_indices(&problem, &a);
+            println!(
+                "audit of the stable matching: {:.3} s, {} blocking pairs",
+                t.elapsed().as_secs_f64(),
+                b.len()
+            );
+        }
+        _ => {
+            let t = Instant::now();
+            let (backend, _) = mentormatch::selection::select(&problem, problem.config().solver).unwrap();
+            let s = backend
+                .solve(&problem, &mentormatch::Settings::from_problem(&problem))
+                .unwrap();
+            println!(
+                "optimum ({}): {:.2} s",
+                s.backend,
+                t.elapsed().as_secs_f64()
+            );
+            let mut times = Vec::new();
+            let mut k = 0;
+            for _ in 0..repeat {
+                let t = Instant::now();
+                k = blocking_indices(&problem, &s.assignment).len();
+                times.push(t.elapsed().as_secs_f64());
+            }
+            println!(
+                "audit (blocking pairs, indices): median {:.3} s over {repeat} run(s) ({times:.3?}); {k} blocking pairs",
+                median(times)
+            );
+            let t = Instant::now();
+            let full = blocking_pairs(&problem, &s.assignment);
+            println!(
+                "audit with reasons (BlockingPair records): {:.3} s, {} pairs",
+                t.elapsed().as_secs_f64(),
+                full.len()
+            );
+        }
+    }
+    println!("peak resident memory: {}", vm_hwm());
+}
