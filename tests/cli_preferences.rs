@@ -48,23 +48,38 @@ fn stable_match_has_no_blocking_pairs_and_the_optimum_has_some_by_audit() {
     let stable_pairs = tmp("stable_pairs.csv");
     let report = tmp("stable_report.md");
     let o = run(&[
-        "match", "--mentors", MENTORS, "--mentees", MENTEES,
-        "--config", config.to_str().unwrap(),
-        "--out", stable_pairs.to_str().unwrap(),
-        "--report", report.to_str().unwrap(),
+        "match",
+        "--mentors",
+        MENTORS,
+        "--mentees",
+        MENTEES,
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        stable_pairs.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("(stable)"), "{err}");
     assert_eq!(blocking_count(&err), 0);
     let md = std::fs::read_to_string(&report).unwrap();
-    assert!(md.contains("## Stability") && md.contains("The matching is stable"), "{md}");
+    assert!(
+        md.contains("## Stability") && md.contains("The matching is stable"),
+        "{md}"
+    );
     assert!(md.contains("## Price of stability"), "{md}");
 
     let best_pairs = tmp("best_pairs.csv");
     let o = run(&[
-        "match", "--mentors", MENTORS, "--mentees", MENTEES,
-        "--out", best_pairs.to_str().unwrap(),
+        "match",
+        "--mentors",
+        MENTORS,
+        "--mentees",
+        MENTEES,
+        "--out",
+        best_pairs.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let best_blocking = blocking_count(&stderr(&o));
@@ -74,12 +89,22 @@ fn stable_match_has_no_blocking_pairs_and_the_optimum_has_some_by_audit() {
     for (pairs, expected) in [(&stable_pairs, 0), (&best_pairs, best_blocking)] {
         let blocking = tmp("blocking.csv");
         let o = run(&[
-            "audit", "--pairs", pairs.to_str().unwrap(), "--mentors", MENTORS, "--mentees", MENTEES,
-            "--blocking-out", blocking.to_str().unwrap(),
+            "audit",
+            "--pairs",
+            pairs.to_str().unwrap(),
+            "--mentors",
+            MENTORS,
+            "--mentees",
+            MENTEES,
+            "--blocking-out",
+            blocking.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
         let out = String::from_utf8_lossy(&o.stdout);
-        assert!(out.contains(&format!("| Blocking pairs | {expected} |")), "{out}");
+        assert!(
+            out.contains(&format!("| Blocking pairs | {expected} |")),
+            "{out}"
+        );
         assert!(out.contains("| Pairs breaking a rule | 0 |"), "{out}");
         let rows = std::fs::read_to_string(&blocking).unwrap().lines().count();
         assert_eq!(rows, expected + 1, "header plus one row per blocking pair");
@@ -92,13 +117,21 @@ fn audit_reports_broken_rules_capacity_and_the_optimum() {
     let pairs = tmp("hand.csv");
     std::fs::write(&pairs, "mentee_id,mentor_id\nL01,M01\nL02,M01\n").unwrap();
     let o = run(&[
-        "audit", "--pairs", pairs.to_str().unwrap(),
-        "--mentors", "examples/data/mentors.csv", "--mentees", "examples/data/mentees.csv",
+        "audit",
+        "--pairs",
+        pairs.to_str().unwrap(),
+        "--mentors",
+        "examples/data/mentors.csv",
+        "--mentees",
+        "examples/data/mentees.csv",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("| Pairs breaking a rule | 1 |"), "{out}");
-    assert!(out.contains("**L01 - M01**: required: same department"), "{out}");
+    assert!(
+        out.contains("**L01 - M01**: required: same department"),
+        "{out}"
+    );
     assert!(out.contains("**M01**: 2 mentees, capacity 1"), "{out}");
     assert!(out.contains("| Best total under the same rules |"), "{out}");
     assert!(out.contains("L03"), "unmatched mentees are listed: {out}");
@@ -109,12 +142,20 @@ fn bad_pairs_and_bad_lists_exit_2_naming_file_row_and_field() {
     let pairs = tmp("unknown.csv");
     std::fs::write(&pairs, "mentee_id,mentor_id\nL01,M02\nL02,M99\n").unwrap();
     let o = run(&[
-        "audit", "--pairs", pairs.to_str().unwrap(),
-        "--mentors", "examples/data/mentors.csv", "--mentees", "examples/data/mentees.csv",
+        "audit",
+        "--pairs",
+        pairs.to_str().unwrap(),
+        "--mentors",
+        "examples/data/mentors.csv",
+        "--mentees",
+        "examples/data/mentees.csv",
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("unknown.csv, row 3, field 'mentor_id': 'M99' is not a mentor id"), "{err}");
+    assert!(
+        err.contains("unknown.csv, row 3, field 'mentor_id': 'M99' is not a mentor id"),
+        "{err}"
+    );
 
     let mentees = tmp("mentees_bad.csv");
     let text = std::fs::read_to_string(root().join(MENTEES)).unwrap();
@@ -126,9 +167,18 @@ fn bad_pairs_and_bad_lists_exit_2_naming_file_row_and_field() {
     let twice = format!("M01;{cell}");
     lines[3] = format!("{}{}", &row[..row.len() - cell.len()], twice);
     std::fs::write(&mentees, lines.join("\n")).unwrap();
-    let o = run(&["match", "--mentors", MENTORS, "--mentees", mentees.to_str().unwrap()]);
+    let o = run(&[
+        "match",
+        "--mentors",
+        MENTORS,
+        "--mentees",
+        mentees.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("mentees_bad.csv, row 4, field 'preferences'"), "{err}");
+    assert!(
+        err.contains("mentees_bad.csv, row 4, field 'preferences'"),
+        "{err}"
+    );
     assert!(err.contains("lists 'M01' twice"), "{err}");
 }

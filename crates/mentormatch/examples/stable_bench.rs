@@ -49,8 +49,16 @@ fn add_lists(cohort: &mut Cohort, len: usize, mentor_lists: bool, seed: u64) {
             .collect::<Vec<_>>()
             .join(";")
     };
-    let mentor_prefix = cohort.mentors[0].profile.id.trim_end_matches(char::is_numeric).to_string();
-    let mentee_prefix = cohort.mentees[0].profile.id.trim_end_matches(char::is_numeric).to_string();
+    let mentor_prefix = cohort.mentors[0]
+        .profile
+        .id
+        .trim_end_matches(char::is_numeric)
+        .to_string();
+    let mentee_prefix = cohort.mentees[0]
+        .profile
+        .id
+        .trim_end_matches(char::is_numeric)
+        .to_string();
     for e in &mut cohort.mentees {
         let cell = pick(len, m, &mentor_prefix);
         e.profile.extra.insert("preferences".into(), cell);
@@ -119,7 +127,7 @@ fn main() {
             println!(
                 "stable {}-optimal: median {:.3} s over {repeat} run(s) ({times:.3?}); {matched} of {n} matched",
                 side.as_str(),
-                median(times)
+                median(times.clone())
             );
             let t = Instant::now();
             let b = blocking_indices(&problem, &a);
@@ -131,7 +139,8 @@ fn main() {
         }
         _ => {
             let t = Instant::now();
-            let (backend, _) = mentormatch::selection::select(&problem, problem.config().solver).unwrap();
+            let (backend, _) =
+                mentormatch::selection::select(&problem, problem.config().solver).unwrap();
             let s = backend
                 .solve(&problem, &mentormatch::Settings::from_problem(&problem))
                 .unwrap();
@@ -149,7 +158,7 @@ fn main() {
             }
             println!(
                 "audit (blocking pairs, indices): median {:.3} s over {repeat} run(s) ({times:.3?}); {k} blocking pairs",
-                median(times)
+                median(times.clone())
             );
             let t = Instant::now();
             let full = blocking_pairs(&problem, &s.assignment);

@@ -286,7 +286,10 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilp_engine: Option<Engine>,
     /// Ranked preferences: the column holding them and whether unlisted partners are acceptable.
-    #[serde(default, skip_serializing_if = "crate::preferences::PreferenceConfig::is_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::preferences::PreferenceConfig::is_default"
+    )]
     pub preferences: crate::preferences::PreferenceConfig,
     /// `objective = "stable"`: whose optimal stable matching, `"mentee"` (default) or `"mentor"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

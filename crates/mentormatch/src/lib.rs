@@ -58,12 +58,12 @@ pub use goals::Goals;
 pub use heuristic::HeuristicBackend;
 pub use ilp::{Engine, IlpBackend};
 pub use lagrange::LagrangianBackend;
-pub use progress::{Progress, ProgressHandle};
-pub use result::{GoalReport, MatchResult, Pair, Unmatched};
-pub use solver::{Backend, Settings, Solution, SolveStatus};
 pub use preferences::audit::{BlockingPair, PriceOfStability};
 pub use preferences::stable::StableBackend;
 pub use preferences::{PreferenceConfig, PreferenceSide, Preferences, Unlisted};
+pub use progress::{Progress, ProgressHandle};
+pub use result::{GoalReport, MatchResult, Pair, Unmatched};
+pub use solver::{Backend, Settings, Solution, SolveStatus};
 pub use sparse::SparseExactBackend;
 pub use synthetic::synthetic_cohort;
 

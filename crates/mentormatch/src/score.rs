@@ -8,9 +8,9 @@
 use std::sync::Arc;
 
 use crate::criteria::{Criterion, CriterionKind, Prefer, ShareMeasure};
-use crate::preferences::{rank_value, PreferenceConfig, PreferenceSide, Preferences};
 use crate::error::{Error, Location, Result};
 use crate::model::{Mentee, Mentor, Participant};
+use crate::preferences::{rank_value, PreferenceConfig, PreferenceSide, Preferences};
 use crate::values::{parse_number, Interner};
 
 /// Marks a criterion value that could not be evaluated (a needed value is unknown).
@@ -290,7 +290,14 @@ impl Scorer {
                         let e = if !has_e {
                             f64::NAN
                         } else if let Some(&(_, tier)) = own.next_if(|&&(o, _)| o as usize == j) {
-                            rank_value(crate::preferences::Rank::Listed { tier, tiers: tiers_e }, *last, *unlisted)
+                            rank_value(
+                                crate::preferences::Rank::Listed {
+                                    tier,
+                                    tiers: tiers_e,
+                                },
+                                *last,
+                                *unlisted,
+                            )
                         } else {
                             *unlisted
                         };

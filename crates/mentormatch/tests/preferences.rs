@@ -1,7 +1,7 @@
 //! Ranked preferences: parsing, the preference criterion, stable matching against brute force
 //! (stability, mentee- and mentor-optimality), and the blocking-pair audit against the
 //! definition evaluated pair by pair.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)]
 
 use std::collections::BTreeSet;
 
@@ -88,7 +88,11 @@ impl Inst {
             ..Config::default()
         };
         config.preferences.unlisted = self.unlisted;
-        if self.pin && !self.mentee_x.is_empty() && self.capacity[0] > 0 && !self.forbid.contains(&(0, 0)) {
+        if self.pin
+            && !self.mentee_x.is_empty()
+            && self.capacity[0] > 0
+            && !self.forbid.contains(&(0, 0))
+        {
             config.pin.push(PairRef {
                 mentee: "E0".into(),
                 mentor: "M0".into(),
@@ -205,18 +209,19 @@ fn list(n: usize, ties: bool) -> impl Strategy<Value = Option<Vec<Vec<usize>>>> 
         prop::collection::vec(any::<bool>(), n),
     )
         .prop_map(move |(has, perm, len, cuts)| {
-            (has || strict).then(|| {
-                let mut tiers: Vec<Vec<usize>> = Vec::new();
-                for (k, &x) in perm[..len].iter().enumerate() {
-                    if k == 0 || !ties || cuts[k] {
-                        tiers.push(vec![x]);
-                    } else if let Some(t) = tiers.last_mut() {
-                        t.push(x);
+            (has || strict)
+                .then(|| {
+                    let mut tiers: Vec<Vec<usize>> = Vec::new();
+                    for (k, &x) in perm[..len].iter().enumerate() {
+                        if k == 0 || !ties || cuts[k] {
+                            tiers.push(vec![x]);
+                        } else if let Some(t) = tiers.last_mut() {
+                            t.push(x);
+                        }
                     }
-                }
-                tiers
-            })
-            .filter(|t| !t.is_empty())
+                    tiers
+                })
+                .filter(|t| !t.is_empty())
         })
 }
 
@@ -333,7 +338,9 @@ fn people(mentors: &[(&str, &str)], mentees: &[(&str, &str)]) -> Cohort {
             .map(|(id, prefs)| {
                 let mut m = Mentor::new(*id);
                 if !prefs.is_empty() {
-                    m.profile.extra.insert("preferences".into(), prefs.to_string());
+                    m.profile
+                        .extra
+                        .insert("preferences".into(), prefs.to_string());
                 }
                 m
             })
@@ -343,7 +350,9 @@ fn people(mentors: &[(&str, &str)], mentees: &[(&str, &str)]) -> Cohort {
             .map(|(id, prefs)| {
                 let mut e = Mentee::new(*id);
                 if !prefs.is_empty() {
-                    e.profile.extra.insert("preferences".into(), prefs.to_string());
+                    e.profile
+                        .extra
+                        .insert("preferences".into(), prefs.to_string());
                 }
                 e
             })
@@ -361,7 +370,10 @@ fn input_error(cohort: Cohort) -> mentormatch::InputError {
 
 #[test]
 fn unknown_twice_and_self_are_input_errors_naming_table_row_and_field() {
-    let e = input_error(people(&[("M1", ""), ("M2", "")], &[("L1", "M1"), ("L2", "M2;M9")]));
+    let e = input_error(people(
+        &[("M1", ""), ("M2", "")],
+        &[("L1", "M1"), ("L2", "M2;M9")],
+    ));
     assert_eq!(e.location.source.as_deref(), Some("mentees"));
     assert_eq!(e.location.row, Some(3));
     assert_eq!(e.location.field.as_deref(), Some("preferences"));
@@ -370,7 +382,10 @@ fn unknown_twice_and_self_are_input_errors_naming_table_row_and_field() {
     let e = input_error(people(&[("M1", "L1;L2=L1")], &[("L1", ""), ("L2", "")]));
     assert_eq!(e.location.source.as_deref(), Some("mentors"));
     assert_eq!(e.location.row, Some(2));
-    assert!(e.message.contains("lists 'L1' twice (ranks 1 and 2)"), "{e}");
+    assert!(
+        e.message.contains("lists 'L1' twice (ranks 1 and 2)"),
+        "{e}"
+    );
 
     // The same person on both sides (self-matching ids) may not rank themselves.
     let e = input_error(people(&[("P1", ""), ("P2", "")], &[("P1", "P2;P1")]));
@@ -420,8 +435,14 @@ fn criterion_values_and_explanations() {
     let p = problem_with(cohort, "[[criteria]]\nkind = \"preference\"\n");
     assert!((p.pair(0, 0).0 - 75.0).abs() < 1e-9, "(1 + 0.5) / 2");
     assert!((p.pair(1, 0).0 - 100.0).abs() < 1e-9, "mentor side only");
-    assert!((p.pair(0, 1).0 - 0.0).abs() < 1e-9, "unlisted by L1, M2 has no list");
-    assert!((p.pair(1, 1).0 - 50.0).abs() < 1e-9, "nobody ranked: missing");
+    assert!(
+        (p.pair(0, 1).0 - 0.0).abs() < 1e-9,
+        "unlisted by L1, M2 has no list"
+    );
+    assert!(
+        (p.pair(1, 1).0 - 50.0).abs() < 1e-9,
+        "nobody ranked: missing"
+    );
     assert_eq!(
         p.explain(0, 0).breakdown[0].text,
         "M1 was L1's first choice; M1 ranked L1 2nd of 2"
@@ -445,7 +466,9 @@ fn unlisted_forbidden_is_a_hard_rule_with_a_reason() {
     assert!(p.pair(1, 0).1, "M1 gave no list, L2 no list");
     let e = p.explain(0, 1);
     assert!(
-        e.blocked_by.iter().any(|b| b.contains("M2 is not on L1's preference list")),
+        e.blocked_by
+            .iter()
+            .any(|b| b.contains("M2 is not on L1's preference list")),
         "{:?}",
         e.blocked_by
     );
@@ -472,7 +495,11 @@ fn stable_objective_end_to_end_with_pins_and_price_of_stability() {
     );
     let r = mentormatch::solve(&stable).unwrap();
     assert_eq!(r.solver, "stable");
-    let got: Vec<_> = r.pairs.iter().map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str())).collect();
+    let got: Vec<_> = r
+        .pairs
+        .iter()
+        .map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str()))
+        .collect();
     assert_eq!(got, [("L1", "M1"), ("L2", "M2")]);
     assert_eq!(r.blocking_pairs.as_deref().map(<[_]>::len), Some(0));
     let price = r.price_of_stability.expect("preferences given");
@@ -485,7 +512,11 @@ fn stable_objective_end_to_end_with_pins_and_price_of_stability() {
         "objective = \"stable\"\n[[pin]]\nmentee = \"L1\"\nmentor = \"M2\"\n",
     );
     let r = mentormatch::solve(&pinned).unwrap();
-    let got: Vec<_> = r.pairs.iter().map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str())).collect();
+    let got: Vec<_> = r
+        .pairs
+        .iter()
+        .map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str()))
+        .collect();
     assert_eq!(got, [("L1", "M2"), ("L2", "M1")]);
     assert_eq!(r.blocking_pairs.as_deref().map(<[_]>::len), Some(0));
 }
@@ -493,27 +524,53 @@ fn stable_objective_end_to_end_with_pins_and_price_of_stability() {
 #[test]
 fn total_optimum_reports_its_blocking_pairs_with_reasons() {
     // Scores make the optimum pair L1-M2 and L2-M1, while L1 and M1 rank each other first.
-    let mut cohort = people(&[("M1", "L1;L2"), ("M2", "")], &[("L1", "M1;M2"), ("L2", "")]);
+    let mut cohort = people(
+        &[("M1", "L1;L2"), ("M2", "")],
+        &[("L1", "M1;M2"), ("L2", "")],
+    );
     for (k, x) in ["0", "9"].iter().enumerate() {
-        cohort.mentors[k].profile.extra.insert("x".into(), x.to_string());
+        cohort.mentors[k]
+            .profile
+            .extra
+            .insert("x".into(), x.to_string());
     }
     for (k, x) in ["9", "0"].iter().enumerate() {
-        cohort.mentees[k].profile.extra.insert("x".into(), x.to_string());
+        cohort.mentees[k]
+            .profile
+            .extra
+            .insert("x".into(), x.to_string());
     }
     let p = problem_with(
         cohort,
         "[[criteria]]\nkind = \"numeric\"\nfield = \"x\"\nprefer = \"close\"\nscale = 9\n",
     );
     let r = mentormatch::solve(&p).unwrap();
-    let got: Vec<_> = r.pairs.iter().map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str())).collect();
+    let got: Vec<_> = r
+        .pairs
+        .iter()
+        .map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str()))
+        .collect();
     assert_eq!(got, [("L1", "M2"), ("L2", "M1")]);
     let b = r.blocking_pairs.expect("audited");
     assert_eq!(b.len(), 1);
-    assert_eq!((b[0].mentee_id.as_str(), b[0].mentor_id.as_str()), ("L1", "M1"));
+    assert_eq!(
+        (b[0].mentee_id.as_str(), b[0].mentor_id.as_str()),
+        ("L1", "M1")
+    );
     assert_eq!(b[0].mentee_partner.as_deref(), Some("M2"));
     assert_eq!(b[0].mentor_drops.as_deref(), Some("L2"));
-    assert!(b[0].reason.starts_with("M1 was L1's first choice; M2 (partner) is ranked 2nd"), "{}", b[0].reason);
-    assert!(b[0].reason.contains("L1 was M1's first choice; L2 (held) is ranked 2nd"), "{}", b[0].reason);
+    assert!(
+        b[0].reason
+            .starts_with("M1 was L1's first choice; M2 (partner) is ranked 2nd"),
+        "{}",
+        b[0].reason
+    );
+    assert!(
+        b[0].reason
+            .contains("L1 was M1's first choice; L2 (held) is ranked 2nd"),
+        "{}",
+        b[0].reason
+    );
     let price = r.price_of_stability.unwrap();
     assert_eq!(price.optimum_blocking, 1);
     assert_eq!(price.stable_blocking, 0);

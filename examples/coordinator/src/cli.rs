@@ -339,7 +339,10 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         &mentors,
         &mentees,
         &config.preferences,
-        (&a.mentors.display().to_string(), &a.mentees.display().to_string()),
+        (
+            &a.mentors.display().to_string(),
+            &a.mentees.display().to_string(),
+        ),
     )?;
     let mut past = Vec::new();
     // The config's own `history` is read by `Problem::new`; `--history` adds to it.
@@ -479,7 +482,10 @@ fn run_audit(a: AuditArgs) -> Result<(), Failure> {
         &cohort.mentors,
         &cohort.mentees,
         &config.preferences,
-        (&a.mentors.display().to_string(), &a.mentees.display().to_string()),
+        (
+            &a.mentors.display().to_string(),
+            &a.mentees.display().to_string(),
+        ),
     )?;
     let problem = Problem::new(cohort, config, Vec::new())?;
     let source = a.pairs.display().to_string();

@@ -212,14 +212,18 @@ pub fn write_rematch<W: Write>(w: W, r: &mentormatch::rematch::Rematch) -> io::R
 /// The blocking pairs of an audit:
 /// `mentee_id,mentor_id,score,mentee_partner,mentor_drops,reason` (empty partner: unmatched;
 /// empty `mentor_drops`: the mentor has a place left).
-pub fn write_blocking<W: Write>(
-    w: &mut W,
-    pairs: &[mentormatch::BlockingPair],
-) -> io::Result<()> {
+pub fn write_blocking<W: Write>(w: &mut W, pairs: &[mentormatch::BlockingPair]) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     record(
         &mut out,
-        ["mentee_id", "mentor_id", "score", "mentee_partner", "mentor_drops", "reason"],
+        [
+            "mentee_id",
+            "mentor_id",
+            "score",
+            "mentee_partner",
+            "mentor_drops",
+            "reason",
+        ],
     )?;
     for b in pairs {
         record(

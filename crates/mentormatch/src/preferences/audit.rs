@@ -370,7 +370,11 @@ pub fn optimum_assignment(problem: &Problem) -> Result<Vec<Option<usize>>> {
         past_pairs: Vec::new(),
         ..problem.config().clone()
     };
-    let p = Problem::new(problem.cohort().clone(), config, problem.past_pairs().to_vec())?;
+    let p = Problem::new(
+        problem.cohort().clone(),
+        config,
+        problem.past_pairs().to_vec(),
+    )?;
     let (backend, _) = crate::selection::select(&p, p.config().solver)?;
     let s = backend.solve(&p, &crate::solver::Settings::from_problem(&p))?;
     Ok(s.assignment)

@@ -268,12 +268,8 @@ impl Preferences {
         sources: (&str, &str),
     ) -> Result<Option<Preferences>> {
         let field = Field::parse(config.column.trim());
-        let has_any = mentors
-            .iter()
-            .any(|p| p.value(&field).as_text().is_some())
-            || mentees
-                .iter()
-                .any(|p| p.value(&field).as_text().is_some());
+        let has_any = mentors.iter().any(|p| p.value(&field).as_text().is_some())
+            || mentees.iter().any(|p| p.value(&field).as_text().is_some());
         if !has_any {
             return Ok(None);
         }
@@ -355,7 +351,8 @@ impl Preferences {
     /// side that gave a list must list the other.
     pub fn acceptable(&self, i: usize, j: usize) -> bool {
         self.unlisted == Unlisted::Acceptable
-            || (self.mentee_rank(i, j) != Rank::Unlisted && self.mentor_rank(j, i) != Rank::Unlisted)
+            || (self.mentee_rank(i, j) != Rank::Unlisted
+                && self.mentor_rank(j, i) != Rank::Unlisted)
     }
 
     /// Clears `allowed[j]` for every mentor `j` the lists rule out for mentee `i`
@@ -527,11 +524,7 @@ fn parse_cell(
             if let Some(t) = seen.insert(q, tier) {
                 return Err(Error::input(
                     loc.clone(),
-                    format!(
-                        "{me} lists '{id}' twice (ranks {} and {})",
-                        t + 1,
-                        tier + 1
-                    ),
+                    format!("{me} lists '{id}' twice (ranks {} and {})", t + 1, tier + 1),
                     format!("keep '{id}' once; {FORMAT_HINT}"),
                 ));
             }

@@ -153,13 +153,24 @@ pub fn audit_markdown(a: &super::audit::Audit, pairs_source: &str) -> String {
     let _ = writeln!(s, "| Pairs | {} |", a.pairs.len());
     let _ = writeln!(s, "| Pairs breaking a rule | {} |", broken.len());
     let _ = writeln!(s, "| Mentors over capacity | {} |", a.over_capacity.len());
-    let _ = writeln!(s, "| Mentees without a mentor | {} |", a.unmatched_mentees.len());
+    let _ = writeln!(
+        s,
+        "| Mentees without a mentor | {} |",
+        a.unmatched_mentees.len()
+    );
     let _ = writeln!(s, "| Blocking pairs | {} |", a.blocking_pairs.len());
     let _ = writeln!(s, "| Total score | {:.2} |", a.total);
     if let (Some(o), Some(k)) = (a.optimum, a.optimum_pairs) {
-        let _ = writeln!(s, "| Best total under the same rules | {o:.2} ({k} pairs) |");
+        let _ = writeln!(
+            s,
+            "| Best total under the same rules | {o:.2} ({k} pairs) |"
+        );
         if o.abs() > 0.0 {
-            let _ = writeln!(s, "| Share of the best total | {:.1}% |", 100.0 * a.total / o);
+            let _ = writeln!(
+                s,
+                "| Share of the best total | {:.1}% |",
+                100.0 * a.total / o
+            );
         }
     }
     let _ = writeln!(s);
@@ -219,7 +230,11 @@ pub fn audit_markdown(a: &super::audit::Audit, pairs_source: &str) -> String {
             ]
         })
         .collect();
-    md_table(&mut s, &["Mentee", "Mentor", "Score", "Allowed", "Why"], &rows);
+    md_table(
+        &mut s,
+        &["Mentee", "Mentor", "Score", "Allowed", "Why"],
+        &rows,
+    );
     if !a.unmatched_mentees.is_empty() {
         let _ = writeln!(
             s,

@@ -159,7 +159,10 @@ impl View<'_> {
     }
     /// Whether proposer `p` goes on past their list (to the unlisted, or everyone by score).
     fn ranks_rest(&self, p: usize) -> bool {
-        !self.has_list(true, p) || self.prefs.is_some_and(|x| x.unlisted == Unlisted::Acceptable)
+        !self.has_list(true, p)
+            || self
+                .prefs
+                .is_some_and(|x| x.unlisted == Unlisted::Acceptable)
     }
     /// Scores and whether allowed, of proposer `p` with every receiver.
     fn row(&self, p: usize, scores: &mut Vec<f64>, allowed: &mut Vec<bool>) {
@@ -242,7 +245,13 @@ impl Cursor {
 
     /// The next chunk of the rest: allowed receivers not on the list, after `last` in the order
     /// (score descending, then index).
-    fn refill(&mut self, view: &View<'_>, p: usize, scores: &mut Vec<f64>, allowed: &mut Vec<bool>) {
+    fn refill(
+        &mut self,
+        view: &View<'_>,
+        p: usize,
+        scores: &mut Vec<f64>,
+        allowed: &mut Vec<bool>,
+    ) {
         view.row(p, scores, allowed);
         let has_list = view.has_list(true, p);
         let after = |s: f64, r: u32| match self.last {

@@ -735,7 +735,11 @@ impl CandidateIndex {
     /// criterion needs more than one word (then the general bound is used).
     fn compile_query(&self, i: usize, out: &mut Vec<Q>) -> bool {
         out.clear();
-        if self.crits.iter().any(|c| c.kind == CriterionKind::Preference) {
+        if self
+            .crits
+            .iter()
+            .any(|c| c.kind == CriterionKind::Preference)
+        {
             // Ranked preferences are not summarised in the tree: the general bound counts them
             // at their best value.
             return false;
