@@ -4,10 +4,12 @@
 //! ```text
 //! cargo run --release --example stable_bench -p mentormatch -- stable <mentees> <mentors> [options]
 //!   --list <L>          mentees rank L random mentors (default 20); mentors rank by score
-//!   --mentor-lists      mentors also rank L random mentees
+//!   --mentor-lists      mentors rank (up to L of) the mentees who listed them, in random order
 //!   --unlisted acceptable|forbidden   (default forbidden)
 //!   --side mentee|mentor              (default mentee)
 //!   --repeat <r>        runs; the median is printed
+//! cargo run --release --example stable_bench -p mentormatch -- solve <mentees> <mentors> [as stable]
+//!   `mentormatch::solve` with objective = "stable": the whole result (explanations, audit)
 //! cargo run --release --example stable_bench -p mentormatch -- audit <mentees> <mentors> [--list L] [--repeat r]
 //!   the exact optimum of the total score, then its blocking pairs (score-based preferences
 //!   unless --list is given)
@@ -34,21 +36,7 @@ fn vm_hwm() -> String {
 
 fn add_lists(cohort: &mut Cohort, len: usize, mentor_lists: bool, seed: u64) {
     let mut rng = Rng::new(seed);
-    let (n, m) = (cohort.mentees.len(), cohort.mentors.len());
-    let mut pick = |k: usize, of: usize, prefix: &str| -> String {
-        let mut chosen: Vec<usize> = Vec::with_capacity(k);
-        while chosen.len() < k.min(of) {
-            let x = rng.below(of);
-            if !chosen.contains(&x) {
-                chosen.push(x);
-            }
-        }
-        chosen
-            .iter()
-            .map(|x| format!("{prefix}{x}"))
-            .collect::<Vec<_>>()
-            .join(";")
-    };
+    let m = cohort.mentors.len();
     let mentor_prefix = cohort.mentors[0]
         .profile
         .id
@@ -59,13 +47,41 @@ fn add_lists(cohort: &mut Cohort, len: usize, mentor_lists: bool, seed: u64) {
         .id
         .trim_end_matches(char::is_numeric)
         .to_string();
-    for e in &mut cohort.mentees {
-        let cell = pick(len, m, &mentor_prefix);
+    let mut listed_by: Vec<Vec<usize>> = vec![Vec::new(); m];
+    for (i, e) in cohort.mentees.iter_mut().enumerate() {
+        let mut chosen: Vec<usize> = Vec::with_capacity(len);
+        while chosen.len() < len.min(m) {
+            let x = rng.below(m);
+            if !chosen.contains(&x) {
+                chosen.push(x);
+            }
+        }
+        for &j in &chosen {
+            listed_by[j].push(i);
+        }
+        let cell = chosen
+            .iter()
+            .map(|x| format!("{mentor_prefix}{x}"))
+            .collect::<Vec<_>>()
+            .join(";");
         e.profile.extra.insert("preferences".into(), cell);
     }
     if mentor_lists {
-        for p in &mut cohort.mentors {
-            let cell = pick(len, n, &mentee_prefix);
+        // Each mentor ranks the mentees who listed them (up to `len`), in random order.
+        for (j, p) in cohort.mentors.iter_mut().enumerate() {
+            let mut who = std::mem::take(&mut listed_by[j]);
+            for k in (1..who.len()).rev() {
+                who.swap(k, rng.below(k + 1));
+            }
+            who.truncate(len);
+            if who.is_empty() {
+                continue;
+            }
+            let cell = who
+                .iter()
+                .map(|x| format!("{mentee_prefix}{x}"))
+                .collect::<Vec<_>>()
+                .join(";");
             p.profile.extra.insert("preferences".into(), cell);
         }
     }
@@ -100,13 +116,19 @@ fn main() {
 
     let t = Instant::now();
     let mut cohort = synthetic_cohort(n, m, 1);
-    let with_lists = what == "stable" || list.is_some();
+    let with_lists = what != "audit" || list.is_some();
     if with_lists {
         add_lists(&mut cohort, list.unwrap_or(20), flag("--mentor-lists"), 7);
     }
     println!("generate {n} x {m}: {:.2} s", t.elapsed().as_secs_f64());
     let mut config = Config {
         allow_unmatched: true,
+        objective: if what == "solve" {
+            mentormatch::Objective::Stable
+        } else {
+            mentormatch::Objective::Total
+        },
+        stable_side: Some(side),
         ..Config::default()
     };
     config.preferences.unlisted = unlisted;
@@ -115,6 +137,18 @@ fn main() {
     println!("compile (parse lists): {:.2} s", t.elapsed().as_secs_f64());
 
     match what.as_str() {
+        "solve" => {
+            // The whole library call: stable matching, explanations, unmatched reasons, audit.
+            let t = Instant::now();
+            let r = mentormatch::solve(&problem).unwrap();
+            println!(
+                "solve (objective = stable, whole result): {:.2} s; {} pairs, {} blocking pairs, notes {:?}",
+                t.elapsed().as_secs_f64(),
+                r.pairs.len(),
+                r.blocking_pairs.as_ref().map_or(0, Vec::len),
+                r.notes
+            );
+        }
         "stable" => {
             let mut times = Vec::new();
             let mut a = Vec::new();
