@@ -592,3 +592,75 @@ fn stable_with_another_solver_is_refused() {
     .unwrap_err();
     assert!(e.to_string().contains("cannot honour quotas"), "{e}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Any list written with `;` between tiers, `=` within one and stray spaces or empty items
+    /// parses back to its tiers; listing one id twice or an id of nobody is an error naming the
+    /// row and the id.
+    #[test]
+    fn parser_round_trip_and_errors(
+        perm in Just((0..8usize).collect::<Vec<_>>()).prop_shuffle(),
+        len in 1..=8usize,
+        cuts in prop::collection::vec(any::<bool>(), 8),
+        pad in prop::collection::vec(0..3usize, 8),
+        row in 0..3usize,
+        mistake in 0..3u8,
+    ) {
+        let mut tiers: Vec<Vec<usize>> = Vec::new();
+        for (k, &x) in perm[..len].iter().enumerate() {
+            if k == 0 || cuts[k] {
+                tiers.push(vec![x]);
+            } else if let Some(t) = tiers.last_mut() {
+                t.push(x);
+            }
+        }
+        let sp = |k: usize| " ".repeat(pad[k % pad.len()]);
+        let mut cell = tiers
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                t.iter()
+                    .map(|x| format!("{}M{x}{}", sp(k), sp(k + 1)))
+                    .collect::<Vec<_>>()
+                    .join("=")
+            })
+            .collect::<Vec<_>>()
+            .join(";");
+        if pad[0] == 2 {
+            cell.push_str(";;");
+        }
+        let mentors: Vec<(String, &str)> = (0..8).map(|j| (format!("M{j}"), "")).collect();
+        let mentors: Vec<(&str, &str)> = mentors.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+        let mut mentees = vec![("L0", ""), ("L1", ""), ("L2", "")];
+        let bad = match mistake {
+            1 => format!("{cell};M{}", tiers[0][0]),
+            2 => format!("{cell};M8"),
+            _ => cell.clone(),
+        };
+        mentees[row].1 = &bad;
+        let cohort = people(&mentors, &mentees);
+        match Problem::new(cohort, Config::default(), vec![]) {
+            Ok(p) => {
+                prop_assert_eq!(mistake, 0);
+                let prefs = p.preferences().unwrap();
+                let got: Vec<(u32, u32)> = prefs.mentee.list(row).to_vec();
+                let want: Vec<(u32, u32)> = tiers
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(t, ids)| ids.iter().map(move |&x| (x as u32, t as u32)))
+                    .collect();
+                prop_assert_eq!(got, want);
+                prop_assert_eq!(prefs.mentee.tiers(row) as usize, tiers.len());
+            }
+            Err(Error::Input(e)) => {
+                prop_assert!(mistake != 0, "{}", e);
+                prop_assert_eq!(e.location.row, Some(row + 2));
+                let id = if mistake == 1 { format!("'M{}' twice", tiers[0][0]) } else { "'M8'".into() };
+                prop_assert!(e.message.contains(&id), "{}", e.message);
+            }
+            Err(e) => prop_assert!(false, "{}", e),
+        }
+    }
+}
