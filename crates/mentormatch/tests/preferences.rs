@@ -664,3 +664,56 @@ proptest! {
         }
     }
 }
+
+/// The sparse backends bound a preference criterion at its best value: their certificate stays
+/// an upper bound on the exact optimum, and with every mentor as a candidate they find it.
+#[test]
+fn sparse_backends_stay_valid_with_a_preference_criterion() {
+    let mut cohort = mentormatch::synthetic_cohort(40, 60, 3);
+    let mut rng = mentormatch::synthetic::SplitMix64::new(11);
+    for e in &mut cohort.mentees {
+        let cell: Vec<String> = (0..6).map(|_| format!("M{}", rng.below(60))).collect();
+        let mut seen = BTreeSet::new();
+        let cell: Vec<String> = cell
+            .into_iter()
+            .filter(|x| seen.insert(x.clone()))
+            .collect();
+        e.profile.extra.insert("preferences".into(), cell.join(";"));
+    }
+    let mut pref = Criterion::new(CriterionKind::Preference, "");
+    pref.weight = 3.0;
+    let mut criteria = mentormatch::default_criteria();
+    criteria.push(pref);
+    let solve = |solver: mentormatch::SolverKind, k: usize| {
+        let config = Config {
+            criteria: criteria.clone(),
+            allow_unmatched: true,
+            solver,
+            candidates: Some(k),
+            ..Config::default()
+        };
+        mentormatch::solve(&Problem::new(cohort.clone(), config, vec![]).unwrap()).unwrap()
+    };
+    let exact = solve(mentormatch::SolverKind::Exact, 50);
+    for (solver, k) in [
+        (mentormatch::SolverKind::Sparse, 3),
+        (mentormatch::SolverKind::Heuristic, 3),
+        (mentormatch::SolverKind::Sparse, 60),
+    ] {
+        let r = solve(solver, k);
+        assert!(r.objective <= exact.objective + 1e-6, "{solver:?}");
+        if let Some(b) = r.bound {
+            assert!(
+                b >= exact.objective - 1e-6,
+                "{solver:?} k={k}: bound {b} below the optimum {}",
+                exact.objective
+            );
+        }
+        if k == 60 {
+            assert!(
+                (r.objective - exact.objective).abs() < 1e-6,
+                "all candidates: the optimum"
+            );
+        }
+    }
+}

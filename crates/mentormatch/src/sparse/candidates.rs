@@ -690,10 +690,11 @@ impl CandidateIndex {
         }
         // Fast path: every set criterion fits in one word; summaries per criterion, so that a
         // node's siblings are evaluated criterion by criterion over consecutive memory.
+        // Ranked preferences are not summarised per node (see `bound`): the general path.
         let fits = crits.iter().all(|c| match &c.nodes {
             NodeData::Sets { words, .. } => *words == 1,
             _ => true,
-        });
+        }) && !crits.iter().any(|c| c.kind == CriterionKind::Preference);
         let mut soa = Vec::new();
         if fits {
             for (ci, c) in crits.iter().enumerate() {
