@@ -87,6 +87,19 @@ fn add_lists(cohort: &mut Cohort, len: usize, mentor_lists: bool, seed: u64) {
     }
 }
 
+/// CPU seconds (user + system) of this process so far.
+fn cpu() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let f: Vec<&str> = s.rsplit(')').next()?.split_whitespace().collect();
+            let u: f64 = f.get(11)?.parse().ok()?;
+            let k: f64 = f.get(12)?.parse().ok()?;
+            Some((u + k) / 100.0)
+        })
+        .unwrap_or(f64::NAN)
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -133,8 +146,28 @@ fn main() {
     };
     config.preferences.unlisted = unlisted;
     let t = Instant::now();
+    let c0 = cpu();
+    let lists = mentormatch::Preferences::parse(
+        &cohort.mentors,
+        &cohort.mentees,
+        &config.preferences,
+        ("mentors", "mentees"),
+    )
+    .unwrap();
+    println!(
+        "parse the lists alone: {:.2} s wall, {:.2} s CPU ({} mentees ranked)",
+        t.elapsed().as_secs_f64(),
+        cpu() - c0,
+        lists.map_or(0, |l| (0..n).filter(|&i| l.mentee.has_list(i)).count())
+    );
+    let t = Instant::now();
+    let c0 = cpu();
     let problem = Problem::new(cohort, config, vec![]).unwrap();
-    println!("compile (parse lists): {:.2} s", t.elapsed().as_secs_f64());
+    println!(
+        "compile (parse lists): {:.2} s wall, {:.2} s CPU",
+        t.elapsed().as_secs_f64(),
+        cpu() - c0
+    );
 
     match what.as_str() {
         "solve" => {
@@ -152,12 +185,15 @@ fn main() {
         "stable" => {
             let mut times = Vec::new();
             let mut a = Vec::new();
+            let c0 = cpu();
             for _ in 0..repeat {
                 let t = Instant::now();
                 a = stable_matching(&problem, side);
                 times.push(t.elapsed().as_secs_f64());
             }
+            let cpu_each = (cpu() - c0) / repeat as f64;
             let matched = a.iter().filter(|x| x.is_some()).count();
+            println!("deferred acceptance CPU per run: {cpu_each:.2} s");
             println!(
                 "stable {}-optimal: median {:.3} s over {repeat} run(s) ({times:.3?}); {matched} of {n} matched",
                 side.as_str(),

@@ -280,29 +280,45 @@ impl Preferences {
         };
         let mentor_ids = index(&mut mentors.iter().map(|m| m.id()));
         let mentee_ids = index(&mut mentees.iter().map(|m| m.id()));
+        let mut seen = Seen {
+            stamp: vec![0; mentors.len()],
+            tier: vec![0; mentors.len()],
+        };
         let mut mentee = Lists::with_capacity(mentees.len());
         for (k, p) in mentees.iter().enumerate() {
-            let loc = Location::source(sources.1)
-                .row(k + 2)
-                .field(config.column.clone());
+            let loc = || {
+                Location::source(sources.1)
+                    .row(k + 2)
+                    .field(config.column.clone())
+            };
             mentee.push(parse_cell(
                 p.value(&field).as_text(),
                 p.id(),
                 Side::Mentee,
                 &mentor_ids,
+                &mut seen,
+                k,
                 &loc,
             )?);
         }
+        let mut seen = Seen {
+            stamp: vec![0; mentees.len()],
+            tier: vec![0; mentees.len()],
+        };
         let mut mentor = Lists::with_capacity(mentors.len());
         for (k, p) in mentors.iter().enumerate() {
-            let loc = Location::source(sources.0)
-                .row(k + 2)
-                .field(config.column.clone());
+            let loc = || {
+                Location::source(sources.0)
+                    .row(k + 2)
+                    .field(config.column.clone())
+            };
             mentor.push(parse_cell(
                 p.value(&field).as_text(),
                 p.id(),
                 Side::Mentor,
                 &mentee_ids,
+                &mut seen,
+                k,
                 &loc,
             )?);
         }
@@ -471,66 +487,76 @@ pub fn criterion_phrase(
     }
 }
 
+/// Scratch for [`parse_cell`]: per person of the other side, the 1-based number of the last
+/// person whose list named them and the tier they got there (finds an id listed twice without a
+/// set per list).
+struct Seen {
+    stamp: Vec<u32>,
+    tier: Vec<u32>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn parse_cell(
     cell: Option<&str>,
     own_id: &str,
     side: Side,
     other: &std::collections::HashMap<String, u32>,
-    loc: &Location,
+    seen: &mut Seen,
+    person: usize,
+    loc: &dyn Fn() -> Location,
 ) -> Result<Option<Vec<(u32, u32)>>> {
     let Some(cell) = cell else { return Ok(None) };
     let other_side = match side {
         Side::Mentee => "mentor",
         Side::Mentor => "mentee",
     };
-    let me = format!("{} '{own_id}'", side.as_str());
+    let me = || format!("{} '{own_id}'", side.as_str());
+    let stamp = person as u32 + 1;
     let mut out: Vec<(u32, u32)> = Vec::new();
-    let mut seen: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
     let mut tier = 0u32;
     for group in cell.split(crate::model::LIST_SEPARATOR) {
-        let ids: Vec<&str> = group
-            .split('=')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        for id in ids {
+        let mut any = false;
+        for id in group.split('=').map(str::trim).filter(|s| !s.is_empty()) {
+            any = true;
             let q = match other.get(id) {
-                Some(&q) => q,
-                None if id == own_id => {
-                    return Err(Error::input(
-                        loc.clone(),
-                        format!("{me} lists themselves"),
-                        format!("remove '{id}' from the list; {FORMAT_HINT}"),
-                    ))
-                }
-                None => {
-                    return Err(Error::input(
-                        loc.clone(),
-                        format!("{me} lists '{id}', which is not a {other_side} id"),
-                        format!("use ids from the {other_side}s' table; {FORMAT_HINT}"),
-                    ))
+                Some(&q) if id != own_id => q,
+                found => {
+                    return Err(if id == own_id {
+                        Error::input(
+                            loc(),
+                            format!("{} lists themselves", me()),
+                            format!("remove '{id}' from the list; {FORMAT_HINT}"),
+                        )
+                    } else {
+                        debug_assert!(found.is_none());
+                        Error::input(
+                            loc(),
+                            format!("{} lists '{id}', which is not a {other_side} id", me()),
+                            format!("use ids from the {other_side}s' table; {FORMAT_HINT}"),
+                        )
+                    })
                 }
             };
-            if id == own_id {
+            let k = q as usize;
+            if seen.stamp[k] == stamp {
                 return Err(Error::input(
-                    loc.clone(),
-                    format!("{me} lists themselves"),
-                    format!("remove '{id}' from the list; {FORMAT_HINT}"),
-                ));
-            }
-            if let Some(t) = seen.insert(q, tier) {
-                return Err(Error::input(
-                    loc.clone(),
-                    format!("{me} lists '{id}' twice (ranks {} and {})", t + 1, tier + 1),
+                    loc(),
+                    format!(
+                        "{} lists '{id}' twice (ranks {} and {})",
+                        me(),
+                        seen.tier[k] + 1,
+                        tier + 1
+                    ),
                     format!("keep '{id}' once; {FORMAT_HINT}"),
                 ));
             }
+            seen.stamp[k] = stamp;
+            seen.tier[k] = tier;
             out.push((q, tier));
         }
-        tier += 1;
+        if any {
+            tier += 1;
+        }
     }
     Ok(Some(out))
 }
