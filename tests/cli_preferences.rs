@@ -72,6 +72,7 @@ fn stable_match_has_no_blocking_pairs_and_the_optimum_has_some_by_audit() {
     assert!(md.contains("## Price of stability"), "{md}");
 
     let best_pairs = tmp("best_pairs.csv");
+    let html = tmp("best_report.html");
     let o = run(&[
         "match",
         "--mentors",
@@ -80,10 +81,26 @@ fn stable_match_has_no_blocking_pairs_and_the_optimum_has_some_by_audit() {
         MENTEES,
         "--out",
         best_pairs.to_str().unwrap(),
+        "--report",
+        html.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let best_blocking = blocking_count(&stderr(&o));
     assert!(best_blocking > 0, "the sample's optimum is not stable");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("<section id=\"stability\"><h2>Stability</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<p>{best_blocking} blocking pairs:")),
+        "{page}"
+    );
+    assert!(
+        page.contains("<section id=\"price-of-stability\">"),
+        "{page}"
+    );
+    assert!(page.contains("Stability costs"), "{page}");
 
     // The audit agrees with the match on both matchings.
     for (pairs, expected) in [(&stable_pairs, 0), (&best_pairs, best_blocking)] {

@@ -94,7 +94,12 @@ pub fn solve_with(problem: &Problem, settings: &Settings) -> Result<MatchResult>
     let mut result = result::build(problem, solution);
     if problem.preferences().is_some() && result.status != SolveStatus::NoSolutionFound {
         let pairs = problem.n_mentees() as u128 * problem.n_mentors() as u128;
-        if pairs > preferences::audit::PRICE_MAX_PAIRS {
+        if problem.config().has_cohort_constraints() {
+            result.notes.push(
+                "price of stability not computed: stable matchings cannot honour quotas or spreads"
+                    .to_string(),
+            );
+        } else if pairs > preferences::audit::PRICE_MAX_PAIRS {
             result.notes.push(format!(
                 "price of stability not computed: {} x {} is above {} pairs",
                 problem.n_mentees(),

@@ -271,7 +271,8 @@ impl Problem {
     }
 
     /// Score and whether the pair may be made, after every hard rule: required criteria,
-    /// forbidden pairs, history and `min_score`. A pinned pair is always allowed.
+    /// forbidden pairs, history, `min_score` and, with `[preferences] unlisted = "forbidden"`,
+    /// the ranked lists. A pinned pair is always allowed.
     pub fn pair(&self, i: usize, j: usize) -> (f64, bool) {
         let (s, ok) = self.scorer.pair(i, j);
         if self.is_pinned(i, j) {

@@ -717,3 +717,44 @@ fn sparse_backends_stay_valid_with_a_preference_criterion() {
         }
     }
 }
+
+/// Whatever the objective, the price of stability compares the stable matching with the best
+/// total (with `maxmin` the result is neither, so both are solved).
+#[test]
+fn price_of_stability_compares_with_the_best_total_for_every_objective() {
+    let mut cohort = mentormatch::synthetic_cohort(20, 30, 5);
+    let mut rng = mentormatch::synthetic::SplitMix64::new(2);
+    for e in &mut cohort.mentees {
+        let mut ids: Vec<usize> = Vec::new();
+        while ids.len() < 4 {
+            let j = rng.below(30);
+            if !ids.contains(&j) {
+                ids.push(j);
+            }
+        }
+        let cell: Vec<String> = ids.iter().map(|j| format!("M{j}")).collect();
+        e.profile.extra.insert("preferences".into(), cell.join(";"));
+    }
+    let run = |objective| {
+        let config = Config {
+            objective,
+            allow_unmatched: true,
+            ..Config::default()
+        };
+        mentormatch::solve(&Problem::new(cohort.clone(), config, vec![]).unwrap()).unwrap()
+    };
+    let total = run(Objective::Total);
+    let stable = run(Objective::Stable);
+    let maxmin = run(Objective::Maxmin);
+    let p = total.price_of_stability.clone().unwrap();
+    assert!((p.optimum_total - total.objective).abs() < 1e-9);
+    assert!((p.stable_total - stable.objective).abs() < 1e-9);
+    assert_eq!(stable.price_of_stability.as_ref(), Some(&p));
+    let q = maxmin.price_of_stability.unwrap();
+    assert!((q.optimum_total - total.objective).abs() < 1e-6, "{q:?}");
+    assert!((q.stable_total - stable.objective).abs() < 1e-9);
+    assert_eq!(
+        p.optimum_blocking,
+        total.blocking_pairs.as_ref().map(Vec::len).unwrap()
+    );
+}

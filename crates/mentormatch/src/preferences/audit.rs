@@ -317,7 +317,7 @@ pub const PRICE_MAX_PAIRS: u128 = 25_000_000;
 
 /// The price of stability for a problem with preferences: the stable matching and the best
 /// total side by side. `result_assignment` is the result already found (of `objective`), so
-/// only the other one is solved. `None` without preferences, or when too large (with a note).
+/// only what it is not is solved (with `maxmin`, both). `None` without preferences.
 pub fn price_of_stability(
     problem: &Problem,
     result_assignment: &[Option<usize>],
@@ -337,15 +337,13 @@ pub fn price_of_stability(
         }
         (t, n)
     };
-    let is_stable = problem.config().objective == crate::config::Objective::Stable;
-    let (stable, optimum) = if is_stable {
-        let optimum = optimum_assignment(problem)?;
-        (result_assignment.to_vec(), optimum)
-    } else {
-        (
-            super::stable::stable_matching(problem, side),
-            result_assignment.to_vec(),
-        )
+    let stable = match problem.config().objective {
+        crate::config::Objective::Stable => result_assignment.to_vec(),
+        _ => super::stable::stable_matching(problem, side),
+    };
+    let optimum = match problem.config().objective {
+        crate::config::Objective::Total => result_assignment.to_vec(),
+        _ => optimum_assignment(problem)?,
     };
     let (stable_total, stable_pairs) = total(&stable);
     let (optimum_total, optimum_pairs) = total(&optimum);
