@@ -123,6 +123,36 @@ fn phrase(c: &Criterion, value: Option<f64>, mentee: &Mentee, mentor: &Mentor) -
     }
 }
 
+/// The preference criterion's phrase for mentee `i` and mentor `j`, e.g. `M07 was L03's first
+/// choice; M07 ranked L03 2nd of 3`.
+fn preference_phrase(problem: &Problem, c: &Criterion, i: usize, j: usize) -> String {
+    let (e, m) = (
+        problem.cohort().mentees[i].id(),
+        problem.cohort().mentors[j].id(),
+    );
+    let (re, rm) = match problem.preferences() {
+        Some(p) => (p.mentee_rank(i, j), p.mentor_rank(j, i)),
+        None => (
+            crate::preferences::Rank::NoList,
+            crate::preferences::Rank::NoList,
+        ),
+    };
+    let pe = crate::preferences::rank_phrase(re, e, m);
+    let pm = crate::preferences::rank_phrase(rm, m, e);
+    match c.side.unwrap_or_default() {
+        crate::preferences::PreferenceSide::Mentee => pe,
+        crate::preferences::PreferenceSide::Mentor => pm,
+        crate::preferences::PreferenceSide::Both => match (re, rm) {
+            (crate::preferences::Rank::NoList, crate::preferences::Rank::NoList) => {
+                format!("neither {e} nor {m} gave a preference list")
+            }
+            (_, crate::preferences::Rank::NoList) => pe,
+            (crate::preferences::Rank::NoList, _) => pm,
+            _ => format!("{pe}; {pm}"),
+        },
+    }
+}
+
 impl Problem {
     /// The breakdown and explanation of mentee `i` with mentor `j`, whether or not they are paired.
     pub fn explain(&self, i: usize, j: usize) -> Explanation {
@@ -137,7 +167,7 @@ impl Problem {
                 let v = self.scorer().value(c, i, j);
                 let value = if v.is_nan() { None } else { Some(v) };
                 let text = if crit.kind == CriterionKind::Preference {
-                    crate::preferences::criterion_phrase(self, crit, i, j)
+                    preference_phrase(self, crit, i, j)
                 } else {
                     phrase(crit, value, mentee, mentor)
                 };

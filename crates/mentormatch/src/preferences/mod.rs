@@ -457,36 +457,6 @@ pub fn rank_phrase(rank: Rank, who: &str, whom: &str) -> String {
     }
 }
 
-/// The preference criterion's phrase for mentee `i` and mentor `j`, e.g. `M07 was L03's first
-/// choice; M07 ranked L03 2nd of 3`.
-pub fn criterion_phrase(
-    problem: &crate::problem::Problem,
-    c: &crate::criteria::Criterion,
-    i: usize,
-    j: usize,
-) -> String {
-    let (e, m) = (
-        problem.cohort().mentees[i].id(),
-        problem.cohort().mentors[j].id(),
-    );
-    let (re, rm) = match problem.preferences() {
-        Some(p) => (p.mentee_rank(i, j), p.mentor_rank(j, i)),
-        None => (Rank::NoList, Rank::NoList),
-    };
-    let pe = rank_phrase(re, e, m);
-    let pm = rank_phrase(rm, m, e);
-    match c.side.unwrap_or_default() {
-        PreferenceSide::Mentee => pe,
-        PreferenceSide::Mentor => pm,
-        PreferenceSide::Both => match (re, rm) {
-            (Rank::NoList, Rank::NoList) => format!("neither {e} nor {m} gave a preference list"),
-            (_, Rank::NoList) => pe,
-            (Rank::NoList, _) => pm,
-            _ => format!("{pe}; {pm}"),
-        },
-    }
-}
-
 /// Scratch for [`parse_cell`]: per person of the other side, the 1-based number of the last
 /// person whose list named them and the tier they got there (finds an id listed twice without a
 /// set per list).
