@@ -142,14 +142,14 @@ impl Inputs {
             .path
             .as_deref()
             .map_or_else(|| "config".to_string(), |p| p.display().to_string());
-        let warnings = mentormatch::column_check::check(
+        let warnings = mentormatch::input::column_check::check(
             &config,
             &config_source,
-            mentormatch::column_check::FileFields {
+            mentormatch::input::column_check::FileFields {
                 source: &sources.0,
                 fields: &mf,
             },
-            mentormatch::column_check::FileFields {
+            mentormatch::input::column_check::FileFields {
                 source: &sources.1,
                 fields: &ef,
             },
@@ -426,7 +426,7 @@ fn suggest(
         // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
         parts.config.allow_unmatched = true;
         let problem = Problem::new(parts.cohort, parts.config, parts.past)?;
-        let s = mentormatch::suggest::suggest(&problem, top)?;
+        let s = mentormatch::analysis::suggest::suggest(&problem, top)?;
         let c = problem.cohort();
         let mut cols: SuggestOut = Default::default();
         for r in &s.rows {
@@ -471,7 +471,12 @@ fn rematch(
     let out = compute(py, move || -> mentormatch::Result<_> {
         let previous = previous.previous()?;
         let parts = inputs.parts()?;
-        let r = mentormatch::rematch::rematch(parts.cohort, parts.config, parts.past, &previous)?;
+        let r = mentormatch::analysis::rematch::rematch(
+            parts.cohort,
+            parts.config,
+            parts.past,
+            &previous,
+        )?;
         let change: Vec<&'static str> = r.change.iter().map(|c| c.as_str()).collect();
         let ended: Vec<(String, String, String)> = r
             .ended

@@ -8,59 +8,56 @@
 //! threads, and nothing touches the network.
 #![forbid(unsafe_code)]
 
-pub mod hall;
-pub mod lap;
-
-pub use lap::{LapError, LapSolution};
-pub mod config;
-pub mod criteria;
+// The modules in layers: each uses only the ones above it (`tests/module_dag.rs` checks this).
+//
+// Foundations, used everywhere.
+pub mod csv_safe;
 pub mod diagnosis;
 pub mod error;
-pub mod input;
 pub mod model;
-
-pub use config::{Config, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};
-pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeasure};
-pub use error::{Error, InputError, Location, Result};
-pub use input::{load_cohort, read_history, read_matrix, read_mentees, read_mentors, DenseMatrix};
-pub use model::{Cohort, Field, FieldValue, Mentee, Mentor, Participant, Profile, Side};
-pub mod alternatives;
-pub mod column_check;
-pub mod csv_safe;
-pub mod duals;
-pub mod field_rules;
-pub mod problem;
-pub mod rematch;
-pub mod report;
-pub mod score;
-pub mod suggest;
-
-pub use problem::{Problem, RuleReason, ScoreMatrix};
-pub use score::Scorer;
-pub mod exact;
-pub mod explain;
-pub mod goals;
-pub mod heuristic;
-pub mod ilp;
-pub mod lagrange;
 pub mod progress;
-pub mod result;
-pub mod selection;
-pub mod solver;
-pub mod sparse;
 pub mod synthetic;
 mod values;
+// What is asked: criteria, then the configuration that holds them and the rules.
+pub mod config;
+pub mod criteria;
+// Reading the application forms.
+pub mod input;
+// Compiling: scores, then the problem (rules checked, Hall's condition).
+pub mod problem;
+pub mod score;
+// What a problem asks beyond the pairs: cohort goals; why a pair scores what it does.
+pub mod explain;
+pub mod goals;
+// Solving: assignment kernels, the backend trait, the backends, the choice among them.
+pub mod backends;
+pub mod lap;
+pub mod selection;
+pub mod solver;
+// What comes out, and the questions asked of it afterwards.
+pub mod analysis;
+pub mod report;
+pub mod result;
 
+pub use backends::exact::ExactBackend;
+pub use backends::heuristic::HeuristicBackend;
+pub use backends::ilp::IlpBackend;
+pub use backends::lagrange::LagrangianBackend;
+pub use backends::sparse::SparseExactBackend;
+pub use config::{Config, Engine, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};
+pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeasure};
 pub use diagnosis::{Infeasibility, QuotaViolation};
+pub use error::{Error, InputError, Location, Result};
 pub use explain::{CriterionScore, Explanation};
-pub use goals::Goals;
-pub use heuristic::HeuristicBackend;
-pub use ilp::{Engine, IlpBackend};
-pub use lagrange::LagrangianBackend;
+pub use goals::{GoalReport, Goals};
+pub use input::{load_cohort, read_history, read_matrix, read_mentees, read_mentors, DenseMatrix};
+pub use lap::{LapError, LapSolution};
+pub use model::{Cohort, Field, FieldValue, Mentee, Mentor, Participant, Profile, Side};
+pub use problem::{Problem, RuleReason, ScoreMatrix};
 pub use progress::{Progress, ProgressHandle};
-pub use result::{GoalReport, MatchResult, Pair, Unmatched};
+pub use result::{MatchResult, Pair, Unmatched};
+pub use score::Scorer;
 pub use solver::{Backend, Settings, Solution, SolveStatus};
-pub use sparse::SparseExactBackend;
 pub use synthetic::synthetic_cohort;
 
 /// Matches a cohort: compiles the problem, picks the backend the configuration asks for and

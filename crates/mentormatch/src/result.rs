@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::PairRef;
 use crate::explain::CriterionScore;
+use crate::goals::GoalReport;
 use crate::model::{Cohort, Participant};
 use crate::problem::Problem;
 use crate::solver::{Solution, SolveStatus};
@@ -35,8 +36,6 @@ pub struct Unmatched {
     /// Why.
     pub reason: String,
 }
-
-pub use crate::goals::GoalReport;
 
 /// Everything a run produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ mod common;
 use std::collections::HashMap;
 
 use mentormatch::{
-    exact::ExactBackend, Backend, Cohort, Config, Engine, Error, IlpBackend, Infeasibility,
+    Backend, Cohort, Config, Engine, Error, ExactBackend, IlpBackend, Infeasibility,
     LagrangianBackend, MatchResult, Mentee, Mentor, Objective, PairRef, Participant, Problem,
     Quota, Settings, Side, SolveStatus, SolverKind, Spread,
 };

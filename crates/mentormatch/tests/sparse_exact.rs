@@ -3,8 +3,8 @@
 
 mod common;
 
+use mentormatch::backends::sparse::{CandidateIndex, Prepared};
 use mentormatch::progress::NoProgress;
-use mentormatch::sparse::{CandidateIndex, Prepared};
 use mentormatch::{Config, Error, PairRef, Problem, SolverKind};
 use proptest::prelude::*;
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use mentormatch::alternatives::Alternative;
+use mentormatch::analysis::alternatives::Alternative;
 
 use mentormatch::csv_safe;
 use mentormatch::{MatchResult, Participant, Problem};
@@ -132,7 +132,7 @@ pub fn write_scores<W: Write>(w: W, problem: &Problem) -> io::Result<W> {
 pub fn write_suggestions<W: Write>(
     w: W,
     problem: &Problem,
-    rows: &[mentormatch::suggest::Suggestion],
+    rows: &[mentormatch::analysis::suggest::Suggestion],
 ) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     record(
@@ -160,7 +160,10 @@ pub fn write_suggestions<W: Write>(
 /// status `kept`, `new` or `changed` for the pairs, `unmatched` for mentees without a mentor
 /// (the reason as explanation) and `ended` for each previous pair that does not continue
 /// (its old mentor, and why).
-pub fn write_rematch<W: Write>(w: W, r: &mentormatch::rematch::Rematch) -> io::Result<()> {
+pub fn write_rematch<W: Write>(
+    w: W,
+    r: &mentormatch::analysis::rematch::Rematch,
+) -> io::Result<()> {
     let res = &r.result;
     let mut out = csv::Writer::from_writer(w);
     let mut header = vec![

@@ -41,7 +41,7 @@ pub fn render(
 /// changed; each ended pair with why) after the summary.
 pub fn render_rematch(
     path: &Path,
-    r: &mentormatch::rematch::Rematch,
+    r: &mentormatch::analysis::rematch::Rematch,
     mentors: &Path,
     mentees: &Path,
 ) -> String {
@@ -50,7 +50,7 @@ pub fn render_rematch(
         .pairs
         .iter()
         .zip(&r.change)
-        .filter(|(_, c)| **c != mentormatch::rematch::Change::Kept)
+        .filter(|(_, c)| **c != mentormatch::analysis::rematch::Change::Kept)
         .map(|(p, c)| {
             vec![
                 c.as_str().to_string(),
@@ -71,7 +71,7 @@ pub fn render_rematch(
     let kept = r
         .change
         .iter()
-        .filter(|&&c| c == mentormatch::rematch::Change::Kept)
+        .filter(|&&c| c == mentormatch::analysis::rematch::Change::Kept)
         .count();
     let intro = format!(
         "{kept} pairs kept; {} ended; the pairs below are new or changed.",

@@ -1,5 +1,5 @@
 //! Potentials of an optimal plan: the mentors' prices, and what lets
-//! [`crate::alternatives`] answer "what if this pair were forbidden?" with one shortest-path
+//! [`crate::analysis::alternatives`] answer "what if this pair were forbidden?" with one shortest-path
 //! search per pair instead of a re-solve.
 //!
 //! The plan is a flow: source `S` → mentee → mentor → sink `T`. Its residual graph (costs are

@@ -1,6 +1,8 @@
 //! Configuration: criteria, pair rules, cohort goals and solver settings, as one serde struct
 //! that a TOML file, a Python dict or Rust code can fill in.
 
+pub mod field_rules;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

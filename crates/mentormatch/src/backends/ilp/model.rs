@@ -21,12 +21,12 @@
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
 use crate::goals::{Bound, Goals};
-use crate::hall;
+use crate::problem::hall;
 use crate::problem::{Problem, ScoreMatrix};
 
 /// Scores closer than this are the same score: the scorer's floating-point sums can differ in
 /// the last bits for equal scores, which must not decide a `maxmin` threshold.
-pub(super) use crate::exact::SCORE_EPS;
+pub(super) use crate::backends::exact::SCORE_EPS;
 
 /// What the program optimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -48,11 +48,11 @@ mod sub;
 
 use std::time::Instant;
 
+use crate::backends::exact::ExactBackend;
 use crate::config::Objective;
 use crate::error::{Error, Result};
-use crate::exact::ExactBackend;
 use crate::goals::Goals;
-use crate::hall;
+use crate::problem::hall;
 use crate::problem::Problem;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 
@@ -66,8 +66,8 @@ pub struct LagrangianBackend;
 
 fn ilp_fallback(problem: &Problem, settings: &Settings, why: &str) -> Result<Solution> {
     let backend = match problem.config().ilp_engine {
-        Some(engine) => crate::ilp::IlpBackend::with_engine(engine)?,
-        None => crate::ilp::IlpBackend::new()?,
+        Some(engine) => crate::backends::ilp::IlpBackend::with_engine(engine)?,
+        None => crate::backends::ilp::IlpBackend::new()?,
     };
     let mut s = backend.solve(problem, settings)?;
     s.notes
@@ -137,7 +137,7 @@ impl LagrangianBackend {
             return fallback("objective \"maxmin\" with cohort goals");
         }
         // The subproblem keeps two mentee x place matrices next to the score matrix.
-        let need = crate::selection::dense_bytes(problem)
+        let need = problem.dense_bytes()
             + problem.n_mentees() as u128
                 * problem
                     .capacity()
@@ -145,12 +145,12 @@ impl LagrangianBackend {
                     .map(|&c| u128::from(c).min(problem.n_mentees() as u128))
                     .sum::<u128>()
                 * 8;
-        let budget = crate::selection::memory_budget(problem);
+        let budget = problem.memory_budget();
         if need > u128::from(budget) {
             if bound_only {
                 return fallback("the dense subproblems do not fit the memory budget");
             }
-            let mut s = crate::heuristic::HeuristicBackend.solve(problem, settings)?;
+            let mut s = crate::backends::heuristic::HeuristicBackend.solve(problem, settings)?;
             s.notes.insert(
                 0,
                 format!(

@@ -13,9 +13,9 @@
 use crate::config::Objective;
 use crate::diagnosis::Infeasibility;
 use crate::error::{Error, Result};
-use crate::hall;
 use crate::lap::{self, LapError};
 use crate::model::Participant;
+use crate::problem::hall;
 use crate::problem::{Problem, ScoreMatrix};
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 use rayon::prelude::*;

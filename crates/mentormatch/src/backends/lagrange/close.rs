@@ -98,8 +98,15 @@ pub(crate) fn close(
     }
     let limit = left.unwrap_or(DEFAULT_LIMIT);
     let count = allow_unmatched.then(|| total_pairs - ctx.problem.pins().len());
-    let r =
-        crate::ilp::solve_restricted(engine, ctx.problem, ctx.sm, goals, keep, count, Some(limit))?;
+    let r = crate::backends::ilp::solve_restricted(
+        engine,
+        ctx.problem,
+        ctx.sm,
+        goals,
+        keep,
+        count,
+        Some(limit),
+    )?;
     if r.infeasible {
         out.notes.push(
             "lagrangian: the closing ILP found the reduced model infeasible although it holds \

@@ -2,7 +2,7 @@
 //! pair were forbidden, and exactly how much the best total would fall (the pair's regret).
 //!
 //! The new optimum differs from the plan by one cycle in the plan's residual graph (see
-//! [`crate::duals`]) through the edge "`i` leaves `j*`": the difference of two optima splits
+//! [`crate::analysis::duals`]) through the edge "`i` leaves `j*`": the difference of two optima splits
 //! into cycles, only the one through that edge can be negative, and any other can be left
 //! out. So the regret is `s(i,j*)` plus the shortest path from `i` back to `j*` that does not
 //! use the forbidden pair: `i` takes another mentor's place (free, or given up by someone who
@@ -20,8 +20,8 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
+use crate::analysis::duals::{distances_from, prices, Plan, Prices};
 use crate::config::Objective;
-use crate::duals::{distances_from, prices, Plan, Prices};
 use crate::error::{Error, Location, Result};
 use crate::problem::Problem;
 use crate::solver::SolveStatus;
@@ -103,7 +103,7 @@ pub fn check_applicable(problem: &Problem, status: SolveStatus, solver: &str) ->
 pub fn alternatives(problem: &Problem, assignment: &[Option<usize>]) -> Result<Vec<Alternative>> {
     let sm = problem.score_matrix();
     let plan = Plan::new(problem, &sm, assignment);
-    let not_optimal = |e: crate::duals::PriceError| Error::Solver(e.to_string());
+    let not_optimal = |e: crate::analysis::duals::PriceError| Error::Solver(e.to_string());
     let p = prices(&plan).map_err(not_optimal)?;
     let (s_node, t_node) = plan.st();
     // From T (or S) to j* a path never meets the forbidden pair's mentee (reachable only from

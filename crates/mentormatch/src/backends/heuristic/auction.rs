@@ -14,8 +14,8 @@
 
 use std::collections::VecDeque;
 
-use crate::sparse::assign::Assign;
-use crate::sparse::Prepared;
+use crate::backends::sparse::assign::Assign;
+use crate::backends::sparse::Prepared;
 
 /// Outcome of an auction: the assignment and per-mentor prices (cheapest place, `>= 0`).
 #[derive(Debug)]

@@ -146,9 +146,9 @@ mod run {
     use super::engine::{self, Outcome, Status};
     use super::model::{Aim, Base, Spec, SCORE_EPS};
     use super::*;
+    use crate::backends::exact::ExactBackend;
     use crate::config::Objective;
     use crate::diagnosis::{Infeasibility, QuotaViolation};
-    use crate::exact::ExactBackend;
     use crate::goals::Goals;
     use crate::solver::SolveStatus;
 

@@ -6,7 +6,7 @@
 use super::rows::{Rows, Sense};
 use crate::diagnosis::QuotaViolation;
 use crate::goals::Bound;
-use crate::hall;
+use crate::problem::hall;
 use crate::problem::ScoreMatrix;
 
 /// Goals that cannot hold even on their own, with the value they can reach at best.

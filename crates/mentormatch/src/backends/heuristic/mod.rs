@@ -1,6 +1,6 @@
 //! The heuristic backend for very large programmes: sparse candidates, an auction with
 //! column generation, local search, and a certificate (an upper bound on the optimum over all
-//! allowed pairs, see [`crate::sparse::bound`]).
+//! allowed pairs, see [`crate::backends::sparse::bound`]).
 //!
 //! # Pipeline
 //! 1. Candidates: each mentee's `k` best allowed mentors by raw score (plus a few random ones).
@@ -35,13 +35,13 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::backends::sparse::assign::Assign;
+use crate::backends::sparse::feasibility::{complete, feasible_candidates};
+use crate::backends::sparse::{self, bound, Prepared};
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::progress::{self, Progress};
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
-use crate::sparse::assign::Assign;
-use crate::sparse::feasibility::{complete, feasible_candidates};
-use crate::sparse::{self, bound, Prepared};
 use crate::synthetic::SplitMix64;
 
 const EPS: f64 = 1e-9;
@@ -56,7 +56,7 @@ const LARGE: usize = 20_000;
 const MAX_PRICING_ROUNDS: usize = 50;
 
 /// Column generation stops when the pairs outside the rows add less than this fraction to the
-/// bound (see [`Pricing::excess`](crate::sparse::Pricing)).
+/// bound (see [`Pricing::excess`](crate::backends::sparse::Pricing)).
 const NEGLIGIBLE: f64 = 2e-6;
 
 /// Column generation stops once the certificate proves the assignment within this fraction of

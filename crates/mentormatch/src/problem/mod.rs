@@ -1,6 +1,11 @@
 //! A matching problem: a cohort and configuration compiled into scores, hard rules and pins,
 //! ready for any solver backend.
 
+pub mod hall;
+mod memory;
+
+pub use memory::available_memory;
+
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
@@ -114,10 +119,10 @@ impl Problem {
         }
         for rule in &config.forbid_when {
             for (i, j, value) in
-                crate::field_rules::forbidden_pairs(rule, &cohort.mentees, &cohort.mentors)
+                crate::config::field_rules::forbidden_pairs(rule, &cohort.mentees, &cohort.mentors)
             {
                 rules[i].entry(j as u32).or_insert_with(|| {
-                    RuleReason::FieldRule(crate::field_rules::describe(rule, &value))
+                    RuleReason::FieldRule(crate::config::field_rules::describe(rule, &value))
                 });
             }
         }

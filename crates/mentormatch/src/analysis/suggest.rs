@@ -2,14 +2,14 @@
 //! choose their own partner (as MentorcliQ, Together, Mentorloop and PushFar offer).
 //!
 //! Rank 1 is the mentee's partner in the optimal plan. The others are ordered by score minus
-//! the mentor's price in that plan (the dual of the mentor's capacity, see [`crate::duals`]):
+//! the mentor's price in that plan (the dual of the mentor's capacity, see [`crate::analysis::duals`]):
 //! a mentor everyone wants is already "spent" on someone who fits them best, so the lists lead
 //! with good mentors who are still free, instead of every list opening with the same star while
 //! other good mentors stay unseen. Every suggestion is an allowed pair with a mentor who has
 //! places this round.
 
-use crate::alternatives::check_applicable;
-use crate::duals::{prices, Plan};
+use crate::analysis::alternatives::check_applicable;
+use crate::analysis::duals::{prices, Plan};
 use crate::error::Result;
 use crate::problem::Problem;
 use crate::report::reasons::assignment;

@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
+use crate::backends::sparse::assign::Assign;
+use crate::backends::sparse::Prepared;
 use crate::model::{Field, Participant, Side};
 use crate::problem::Problem;
-use crate::sparse::assign::Assign;
-use crate::sparse::Prepared;
 use crate::values::key;
 
 #[derive(Debug, Clone)]
