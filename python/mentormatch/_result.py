@@ -58,6 +58,11 @@ class MatchResult:
         One row per cohort-goal bound: ``constraint``, ``bound``, ``value``, ``satisfied``.
     fingerprint : str
         sha256 of the input, configuration and version: the same fingerprint means the same run.
+    notes : list of str
+        Remarks from the solver (why ``auto`` chose a backend, limits hit); ``to_dict()`` has
+        each with its kind.
+    stats : dict
+        ``solve_seconds``: how long the solve took.
     """
 
     __slots__ = ("_run", "_pairs", "_unmatched")
@@ -116,6 +121,12 @@ class MatchResult:
     @property
     def criteria(self) -> List[str]:
         return self._run.criteria
+
+    @property
+    def stats(self) -> Dict[str, float]:
+        """How long the solve took (``solve_seconds``); timings are not part of the result's
+        identity, so ``to_dict()`` of two equal runs differs only here."""
+        return {"solve_seconds": self._run.solve_seconds}
 
     @property
     def goals(self) -> pd.DataFrame:

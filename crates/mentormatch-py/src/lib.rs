@@ -254,20 +254,41 @@ impl Run {
     fn fingerprint(&self) -> &str {
         &self.result.fingerprint
     }
-    /// Solver remarks.
+    /// Solver remarks, in words.
     #[getter]
     fn notes(&self) -> Vec<String> {
-        self.result.notes.clone()
+        self.result
+            .notes
+            .iter()
+            .map(|n| n.message.clone())
+            .collect()
+    }
+    /// How long the solve took, in seconds (not part of the result's identity).
+    #[getter]
+    fn solve_seconds(&self) -> f64 {
+        self.result.stats.solve_seconds
     }
     /// Criterion labels, in column order.
     #[getter]
     fn criteria(&self) -> Vec<String> {
         self.result.criteria.clone()
     }
-    /// Cohort-level goals and the values reached, as a list of dicts.
+    /// Cohort-level goals and the values reached: `(constraint, bound in words, value,
+    /// satisfied)` per goal bound.
     #[getter]
-    fn goals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.result.goals)
+    fn goals(&self) -> Vec<(String, String, f64, bool)> {
+        self.result
+            .goals
+            .iter()
+            .map(|g| {
+                (
+                    g.constraint.clone(),
+                    g.bound.to_string(),
+                    g.value,
+                    g.satisfied,
+                )
+            })
+            .collect()
     }
 
     /// The pairs as columns: a dict of lists, criterion columns holding points.
@@ -308,11 +329,11 @@ impl Run {
         let r = &self.result;
         r.unmatched_mentees
             .iter()
-            .map(|u| ("mentee", u.id.clone(), u.reason.clone()))
+            .map(|u| ("mentee", u.id.clone(), u.reason.to_string()))
             .chain(
                 r.unmatched_mentors
                     .iter()
-                    .map(|u| ("mentor", u.id.clone(), u.reason.clone())),
+                    .map(|u| ("mentor", u.id.clone(), u.reason.to_string())),
             )
             .collect()
     }

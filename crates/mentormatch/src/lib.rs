@@ -14,6 +14,7 @@
 pub mod csv_safe;
 pub mod diagnosis;
 pub mod error;
+pub mod goal_bound;
 pub mod model;
 pub mod progress;
 pub mod synthetic;
@@ -49,15 +50,16 @@ pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeas
 pub use diagnosis::{Infeasibility, QuotaViolation};
 pub use error::{Error, InputError, Location, Result};
 pub use explain::{CriterionScore, Explanation};
+pub use goal_bound::GoalBound;
 pub use goals::{GoalReport, Goals};
 pub use input::{load_cohort, read_history, read_matrix, read_mentees, read_mentors, DenseMatrix};
 pub use lap::{LapError, LapSolution};
 pub use model::{Cohort, Field, FieldValue, Mentee, Mentor, Participant, Profile, Side};
 pub use problem::{Problem, RuleReason, ScoreMatrix};
 pub use progress::{Progress, ProgressHandle};
-pub use result::{MatchResult, Pair, Unmatched};
+pub use result::{MatchResult, Pair, Stats, Unmatched, UnmatchedReason};
 pub use score::Scorer;
-pub use solver::{Backend, Settings, Solution, SolveStatus};
+pub use solver::{Backend, Note, NoteKind, Settings, Solution, SolveStatus};
 pub use synthetic::synthetic_cohort;
 
 /// Matches a cohort: compiles the problem, picks the backend the configuration asks for and
@@ -78,10 +80,14 @@ pub fn solve(problem: &Problem) -> Result<MatchResult> {
 
 /// Like [`solve`], with explicit settings (e.g. a progress sink).
 pub fn solve_with(problem: &Problem, settings: &Settings) -> Result<MatchResult> {
+    let started = std::time::Instant::now();
     let (backend, why) = selection::select(problem, problem.config().solver)?;
     let mut solution = backend.solve(problem, settings)?;
     if let Some(why) = why {
-        solution.notes.insert(0, why);
+        solution.notes.insert(0, solver::Note::auto_choice(why));
     }
-    Ok(result::build(problem, solution))
+    let stats = result::Stats {
+        solve_seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok(result::build(problem, solution, stats))
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// `solve_with`, `match_cohort`) sit after `result`: they select a backend and build the result.
 const LAYERS: &[&str] = &[
     "values",
+    "goal_bound",
     "diagnosis",
     "csv_safe",
     "progress",

@@ -352,7 +352,11 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         write_whole(p, |w| w.write_all(text.as_bytes()))?;
     }
     // Why `auto` chose a sparse backend, and the certificate of a non-exact one.
-    for note in result.notes.iter().filter(|n| n.starts_with("auto:")) {
+    for note in result
+        .notes
+        .iter()
+        .filter(|n| n.kind == mentormatch::NoteKind::AutoChoice)
+    {
         eprintln!("mentormatch: {note}");
     }
     if let (Some(b), Some(g)) = (result.bound, result.gap) {

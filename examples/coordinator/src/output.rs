@@ -88,7 +88,7 @@ pub fn write_pairs<W: Write>(
     for u in &result.unmatched_mentees {
         let mut row = vec![u.id.clone(), String::new(), String::new()];
         row.extend(result.criteria.iter().map(|_| String::new()));
-        row.extend(["false".to_string(), u.reason.clone()]);
+        row.extend(["false".to_string(), u.reason.to_string()]);
         if alternatives.is_some() {
             row.extend(empty.iter().cloned());
         }
@@ -195,7 +195,7 @@ pub fn write_rematch<W: Write>(
             String::new(),
         ];
         row.extend(blanks());
-        row.extend(["false".to_string(), u.reason.clone()]);
+        row.extend(["false".to_string(), u.reason.to_string()]);
         record(&mut out, &row)?;
     }
     for e in &r.ended {

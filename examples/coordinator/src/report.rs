@@ -196,7 +196,7 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
                 s,
                 "| {} | {} | {} | {} |",
                 md(&g.constraint),
-                md(&g.bound),
+                md(&g.bound.to_string()),
                 g.value,
                 if g.satisfied { "yes" } else { "**no**" }
             );
@@ -236,7 +236,7 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
     if !r.notes.is_empty() {
         let _ = writeln!(s, "## Notes\n");
         for n in &r.notes {
-            let _ = writeln!(s, "- {}", md(n));
+            let _ = writeln!(s, "- {}", md(&n.message));
         }
         let _ = writeln!(s);
     }

@@ -17,6 +17,7 @@ use crate::lap::{self, LapError};
 use crate::model::Participant;
 use crate::problem::hall;
 use crate::problem::{Problem, ScoreMatrix};
+use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 use rayon::prelude::*;
 
@@ -47,9 +48,9 @@ impl Backend for ExactBackend {
             Objective::Maxmin => {
                 let t = free.best_threshold(problem)?;
                 if let Some(t) = t {
-                    notes.push(format!(
+                    notes.push(Note::objective(format!(
                         "maxmin: the lowest pair score cannot be raised above {t:.2}"
-                    ));
+                    )));
                 }
                 t
             }

@@ -226,7 +226,7 @@ pub fn html_with(
                 s,
                 "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                 escape(&g.constraint),
-                escape(&g.bound),
+                escape(&g.bound.to_string()),
                 g.value,
                 if g.satisfied {
                     "yes"
@@ -290,7 +290,7 @@ pub fn html_with(
     if !result.notes.is_empty() {
         s.push_str("<section id=\"notes\"><h2>Notes</h2><ul>");
         for n in &result.notes {
-            let _ = write!(s, "<li>{}</li>", escape(n));
+            let _ = write!(s, "<li>{}</li>", escape(&n.message));
         }
         s.push_str("</ul></section>\n");
     }

@@ -12,6 +12,7 @@ use crate::backends::sparse::assign::Assign;
 use crate::backends::sparse::Prepared;
 use crate::model::{Field, Participant, Side};
 use crate::problem::Problem;
+use crate::solver::Note;
 use crate::values::key;
 
 #[derive(Debug, Clone)]
@@ -311,11 +312,16 @@ impl Goals {
 
 /// One note per goal bound not met, judged by the shared evaluation (`crate::goals`) so the
 /// notes agree with the goal table every result carries.
-pub fn unmet_notes(problem: &Problem, assignment: &[Option<usize>]) -> Vec<String> {
+pub fn unmet_notes(problem: &Problem, assignment: &[Option<usize>]) -> Vec<Note> {
     crate::goals::Goals::of(problem)
         .evaluate(assignment)
         .into_iter()
         .filter(|g| !g.satisfied)
-        .map(|g| format!("goal not met: {} (reached {})", g.name_with_bound, g.value))
+        .map(|g| {
+            Note::goal_not_met(format!(
+                "goal not met: {} (reached {})",
+                g.name_with_bound, g.value
+            ))
+        })
         .collect()
 }

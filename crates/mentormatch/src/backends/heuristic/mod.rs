@@ -41,6 +41,7 @@ use crate::backends::sparse::{self, bound, Prepared};
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::progress::{self, Progress};
+use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 use crate::synthetic::SplitMix64;
 
@@ -287,9 +288,9 @@ impl Backend for HeuristicBackend {
         let t_cands = t0.elapsed().as_secs_f64();
         let mut notes = Vec::new();
         if problem.config().objective == crate::config::Objective::Maxmin {
-            notes.push(
-                "maxmin is not supported by the heuristic; the total score was maximised".into(),
-            );
+            notes.push(Note::unsupported(
+                "maxmin is not supported by the heuristic; the total score was maximised",
+            ));
         }
 
         feasible_candidates(problem, &mut prep, &mut notes, p)?;
@@ -342,12 +343,12 @@ impl Backend for HeuristicBackend {
                     pr.restricted
                 );
             }
-            notes.push(format!(
+            notes.push(Note::detail(format!(
                 "pricing round {rounds}: {} mentee(s) had a better pair outside the candidates; {} pairs added; bound {b:.3} (auction total {:.3})",
                 pr.violated,
                 prep.cands.len() - before,
                 prep.objective(&a.assign)
-            ));
+            )));
             if pr.stopped {
                 break;
             }
@@ -360,20 +361,20 @@ impl Backend for HeuristicBackend {
             let total = prep.objective(&a.assign);
             if b - total <= GAP_TARGET * b.abs() {
                 converged = true;
-                notes.push(format!(
+                notes.push(Note::detail(format!(
                     "column generation stopped: certified gap {:.4}% at round {rounds}",
                     100.0 * (b - total) / b.abs().max(1e-300)
-                ));
+                )));
                 break;
             }
             // What the pairs outside the rows still add to the bound is negligible: further
             // rounds would only trade auction noise (violations of a few ε) for time.
             if pr.excess <= NEGLIGIBLE * b.abs() {
                 converged = true;
-                notes.push(format!(
+                notes.push(Note::detail(format!(
                     "column generation stopped: pairs outside the candidates add at most {:.4}% to the bound",
                     100.0 * pr.excess / b.abs().max(1e-300)
-                ));
+                )));
                 break;
             }
             if rounds >= MAX_PRICING_ROUNDS || stop() {
@@ -386,9 +387,9 @@ impl Backend for HeuristicBackend {
             }
         }
         if auction.is_some() && !converged {
-            notes.push(format!(
+            notes.push(Note::limit(format!(
                 "column generation stopped after {rounds} pricing round(s) (round or time limit) before every pair was priced out"
-            ));
+            )));
         }
         let default_starts = if auction.is_some() && prep.free.len() > LARGE {
             1
@@ -399,11 +400,13 @@ impl Backend for HeuristicBackend {
         let passes = if auction.is_some() { 3 } else { 50 };
         let t_auction = t0.elapsed().as_secs_f64();
         match &auction {
-            Some(a) => notes.push(format!(
+            Some(a) => notes.push(Note::detail(format!(
                 "auction: {} bids (within {AUCTION_EPS} points per mentee of the optimum over the candidates)",
                 a.bids
+            ))),
+            None => notes.push(Note::limit(
+                "auction: gave up (bid budget or time); greedy construction used",
             )),
-            None => notes.push("auction: gave up (bid budget or time); greedy construction used".into()),
         }
         p.stage("greedy + local search", starts as u64);
         let results: Vec<Option<StartResult>> = (0..starts)
@@ -437,9 +440,9 @@ impl Backend for HeuristicBackend {
             return Err(Error::Solver("no start ran".into()));
         };
         if timed_out || ran < starts {
-            notes.push(format!(
+            notes.push(Note::limit(format!(
                 "time limit reached: {ran} of {starts} starts ran, local search may have stopped early (the result can depend on timing)"
-            ));
+            )));
         }
 
         // Cohort-level goals: repair what can be repaired, report the rest.
@@ -511,7 +514,7 @@ impl Backend for HeuristicBackend {
         } else {
             SolveStatus::Feasible
         };
-        notes.push(format!(
+        notes.push(Note::detail(format!(
             "heuristic: best of {ran} start(s) is start {best_start}; {} candidate pairs (k = {}); {} pairs scored ({:.2}% of all); upper bound {bound:.3}, gap {:.4}%",
             prep.cands.len(),
             prep.k,
@@ -519,7 +522,7 @@ impl Backend for HeuristicBackend {
             100.0 * prep.cands.stats.pairs_scored as f64
                 / (problem.n_mentees().max(1) as f64 * problem.n_mentors().max(1) as f64),
             if bound > 0.0 { 100.0 * (bound - objective).max(0.0) / bound } else { 0.0 }
-        ));
+        )));
         p.finish();
         Ok(Solution {
             assignment: prep.assignment(&best.assign),

@@ -41,6 +41,7 @@
 
 use crate::error::{Error, Result};
 use crate::problem::Problem;
+use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution};
 
 #[cfg(any(feature = "microlp", feature = "highs"))]
@@ -160,7 +161,7 @@ mod run {
             .filter(|g| !g.satisfied)
             .map(|g| QuotaViolation {
                 constraint: g.name_with_bound.clone(),
-                bound: g.bound.describe(),
+                bound: g.bound,
                 reachable: g.value,
                 violation: (g.value - g.bound.limit()).abs(),
             })
@@ -229,7 +230,7 @@ mod run {
             &self,
             aim: Aim,
             threshold: Option<f64>,
-            notes: &mut Vec<String>,
+            notes: &mut Vec<Note>,
         ) -> Result<(Stage, Option<usize>)> {
             if !self.base.allow_unmatched {
                 let spec = Spec {
@@ -263,7 +264,7 @@ mod run {
                 Stage::NoSolution => return Ok((Stage::NoSolution, None)),
                 Stage::Infeasible => return Ok((Stage::Infeasible, None)),
             };
-            notes.push(format!(
+            notes.push(Note::objective(format!(
                 "the cohort goals allow {} of the {} mentees that could otherwise be matched{}",
                 k + self.base.n_pins(),
                 k0 + self.base.n_pins(),
@@ -272,7 +273,7 @@ mod run {
                 } else {
                     " (not proven the most: time limit)"
                 }
-            ));
+            )));
             let spec = Spec {
                 threshold,
                 aim,
@@ -343,10 +344,13 @@ mod run {
         let backend = engine.backend_name();
         let mut notes = Vec::new();
         let limit_note = |what: &str| match settings.time_limit {
-            Some(d) => format!("time limit of {:.1} s reached {what}", d.as_secs_f64()),
-            None => format!("the engine stopped {what}"),
+            Some(d) => Note::limit(format!(
+                "time limit of {:.1} s reached {what}",
+                d.as_secs_f64()
+            )),
+            None => Note::limit(format!("the engine stopped {what}")),
         };
-        let none_found = |notes: Vec<String>| Solution {
+        let none_found = |notes: Vec<Note>| Solution {
             assignment: vec![None; problem.n_mentees()],
             status: SolveStatus::NoSolutionFound,
             bound: None,
@@ -466,7 +470,7 @@ mod run {
         ctx: &Ctx<'_>,
         start: Vec<Option<usize>>,
         count: Option<usize>,
-        notes: &mut Vec<String>,
+        notes: &mut Vec<Note>,
     ) -> Result<Option<Found>> {
         let Some(t0) = lowest_free(ctx, &start) else {
             return Ok(None);
@@ -512,14 +516,14 @@ mod run {
             }
         }
         let t = values[lo];
-        notes.push(format!(
+        notes.push(Note::objective(format!(
             "maxmin: the lowest pair score {} {t:.2}",
             if complete {
                 "cannot be raised above"
             } else {
                 "is at least"
             }
-        ));
+        )));
         let spec = Spec {
             threshold: Some(t),
             aim: Aim::Total,

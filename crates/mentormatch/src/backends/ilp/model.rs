@@ -20,7 +20,8 @@
 
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
-use crate::goals::{Bound, Goals};
+use crate::goal_bound::GoalBound;
+use crate::goals::Goals;
 use crate::problem::hall;
 use crate::problem::{Problem, ScoreMatrix};
 
@@ -246,17 +247,17 @@ impl<'a> Base<'a> {
             for b in &q.bounds {
                 // Row: expr + constant (>= or <=) 0, as `lhs` with `lower`.
                 let (mut e, lower): (Expression, bool) = match *b {
-                    Bound::Min(m) => {
+                    GoalBound::Min(m) => {
                         let mut e = sum(&members);
                         e += pinned_in - f64::from(m);
                         (e, true)
                     }
-                    Bound::Max(m) => {
+                    GoalBound::Max(m) => {
                         let mut e = sum(&members);
                         e += pinned_in - f64::from(m);
                         (e, false)
                     }
-                    Bound::MinShare(r) | Bound::MaxShare(r) => {
+                    GoalBound::MinShare(r) | GoalBound::MaxShare(r) => {
                         let mut e;
                         match total_pairs {
                             Some(t) => {
@@ -280,7 +281,7 @@ impl<'a> Base<'a> {
                         }
                         (e, b.is_lower())
                     }
-                    Bound::MaxPerValue(_) => continue,
+                    GoalBound::MaxPerValue(_) => continue,
                 };
                 if elastic {
                     let s = new_slack(&mut vars, &mut columns);

@@ -5,7 +5,7 @@
 
 use super::rows::{Rows, Sense};
 use crate::diagnosis::QuotaViolation;
-use crate::goals::Bound;
+use crate::goal_bound::GoalBound;
 use crate::problem::hall;
 use crate::problem::ScoreMatrix;
 
@@ -45,12 +45,12 @@ pub(crate) fn single_row_violations(
         }
         let count = (reach + row.pinned_in) as f64;
         let reachable = match row.bound {
-            Bound::MinShare(_) | Bound::MaxShare(_) if total > 0 => count / total as f64,
+            GoalBound::MinShare(_) | GoalBound::MaxShare(_) if total > 0 => count / total as f64,
             _ => count,
         };
         out.push(QuotaViolation {
             constraint: row.name.clone(),
-            bound: row.bound.describe(),
+            bound: row.bound,
             reachable,
             violation: (reachable - row.bound.limit()).abs(),
         });

@@ -13,6 +13,7 @@ use super::ABS_TOL;
 use crate::config::Engine;
 use crate::error::Result;
 use crate::goals::Goals;
+use crate::solver::Note;
 
 /// Most kept pairs handed to microlp (pure Rust, slow past a few thousand variables).
 const MAX_MICROLP: usize = 4000;
@@ -29,7 +30,7 @@ pub(crate) struct Closed {
     pub bound: f64,
     /// The best of the incumbent and `better` is proven optimal.
     pub proven: bool,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -70,17 +71,18 @@ pub(crate) fn close(
             }
         }
     }
-    out.notes.push(format!(
+    out.notes.push(Note::detail(format!(
         "lagrangian: reduced-cost fixing keeps {kept} of the free pairs (gap {:.4})",
         run.bound - value
-    ));
+    )));
     let engine = match ctx.problem.config().ilp_engine {
         Some(e) if e.is_available() => e,
         Some(_) | None => match Engine::available().first() {
             Some(&e) => e,
             None => {
-                out.notes
-                    .push("lagrangian: no ILP engine compiled in to close the gap".into());
+                out.notes.push(Note::detail(
+                    "lagrangian: no ILP engine compiled in to close the gap",
+                ));
                 return Ok(out);
             }
         },
@@ -90,10 +92,10 @@ pub(crate) fn close(
         Engine::Highs => MAX_HIGHS,
     };
     if kept > cap {
-        out.notes.push(format!(
+        out.notes.push(Note::detail(format!(
             "lagrangian: the reduced model ({kept} pairs) is too large for {} to close the gap",
             engine.as_str()
-        ));
+        )));
         return Ok(out);
     }
     let limit = left.unwrap_or(DEFAULT_LIMIT);
@@ -108,11 +110,10 @@ pub(crate) fn close(
         Some(limit),
     )?;
     if r.infeasible {
-        out.notes.push(
+        out.notes.push(Note::detail(
             "lagrangian: the closing ILP found the reduced model infeasible although it holds \
-             the incumbent; the gap stays open"
-                .into(),
-        );
+             the incumbent; the gap stays open",
+        ));
         return Ok(out);
     }
     if let Some(a) = r.assignment {
@@ -128,20 +129,20 @@ pub(crate) fn close(
         if r.proven && holds {
             out.proven = true;
             out.bound = v.max(value);
-            out.notes.push(format!(
+            out.notes.push(Note::detail(format!(
                 "lagrangian: closed by {} on the reduced model",
                 engine.as_str()
-            ));
+            )));
             return Ok(out);
         }
     }
     if let Some(b) = r.bound {
         out.bound = out.bound.min(b.max(value));
     }
-    out.notes.push(format!(
+    out.notes.push(Note::limit(format!(
         "lagrangian: the closing ILP ({}) stopped after {:.1} s without a proof",
         engine.as_str(),
         limit.as_secs_f64()
-    ));
+    )));
     Ok(out)
 }

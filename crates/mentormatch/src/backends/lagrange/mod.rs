@@ -54,6 +54,7 @@ use crate::error::{Error, Result};
 use crate::goals::Goals;
 use crate::problem::hall;
 use crate::problem::Problem;
+use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 
 /// `Optimal` needs `bound - value <= ABS_TOL` score points: a difference this small is
@@ -70,8 +71,10 @@ fn ilp_fallback(problem: &Problem, settings: &Settings, why: &str) -> Result<Sol
         None => crate::backends::ilp::IlpBackend::new()?,
     };
     let mut s = backend.solve(problem, settings)?;
-    s.notes
-        .insert(0, format!("lagrangian: {why}; solved by the ILP backend"));
+    s.notes.insert(
+        0,
+        Note::fallback(format!("lagrangian: {why}; solved by the ILP backend")),
+    );
     Ok(s)
 }
 
@@ -116,7 +119,7 @@ impl LagrangianBackend {
                         status: SolveStatus::NoSolutionFound,
                         bound: None,
                         backend: "lagrangian",
-                        notes: vec![why.to_string()],
+                        notes: vec![Note::fallback(why.to_string())],
                     },
                     None,
                 ));
@@ -153,12 +156,12 @@ impl LagrangianBackend {
             let mut s = crate::backends::heuristic::HeuristicBackend.solve(problem, settings)?;
             s.notes.insert(
                 0,
-                format!(
+                Note::fallback(format!(
                     "lagrangian: the dense subproblems would need {:.1} GiB, over the memory \
                      budget of {:.1} GiB; solved by the heuristic backend",
                     need as f64 / f64::from(1u32 << 30),
                     budget as f64 / f64::from(1u32 << 30)
-                ),
+                )),
             );
             return Ok((s, None));
         }
@@ -257,10 +260,10 @@ impl LagrangianBackend {
                 } else {
                     run.blocking.join("; ")
                 };
-                notes.push(format!(
+                notes.push(Note::limit(format!(
                     "lagrangian: time limit reached before any matching meeting every goal was \
                      found; {known}; goals in the way: {blocking}"
-                ));
+                )));
                 return Ok((
                     Solution {
                         assignment: vec![None; n],
@@ -279,10 +282,10 @@ impl LagrangianBackend {
         let mut value = run.value;
         let mut bound = run.bound;
         let mut proven = bound - value <= ABS_TOL;
-        notes.push(format!(
+        notes.push(Note::detail(format!(
             "lagrangian: {} subproblems, bound {:.4}, best {:.4}",
             run.iterations, bound, value
-        ));
+        )));
         if !proven && !bound_only {
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let closed = close::close(

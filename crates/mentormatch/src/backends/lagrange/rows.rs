@@ -10,7 +10,8 @@
 //! per-mentor term and a per-mentee term ([`Rows::adjustments`]); the subproblem stays an
 //! assignment problem.
 
-use crate::goals::{Bound, Goals};
+use crate::goal_bound::GoalBound;
+use crate::goals::Goals;
 use crate::model::Side;
 
 /// Tolerance of share bounds, as in [`crate::goals`].
@@ -34,12 +35,12 @@ pub(crate) struct Row {
     pub member: Vec<bool>,
     /// Direction.
     pub sense: Sense,
-    /// Bound on the count of free pairs (pins already subtracted; may be negative).
+    /// GoalBound on the count of free pairs (pins already subtracted; may be negative).
     pub rhs: i64,
     /// The goal with its bound, e.g. `quota 1 (mentor location in Tromsø, min_share 0.3)`.
     pub name: String,
     /// The goal's bound as configured.
-    pub bound: Bound,
+    pub bound: GoalBound,
     /// Pinned pairs that count.
     pub pinned_in: i64,
 }
@@ -87,10 +88,10 @@ impl Rows {
             let pinned_in = pins.iter().filter(|&&(i, j)| q.counts(i, j)).count() as i64;
             for b in &q.bounds {
                 let (sense, rhs) = match *b {
-                    Bound::Min(v) => (Sense::AtLeast, i64::from(v)),
-                    Bound::Max(v) | Bound::MaxPerValue(v) => (Sense::AtMost, i64::from(v)),
-                    Bound::MinShare(s) => (Sense::AtLeast, (s * t - EPS).ceil() as i64),
-                    Bound::MaxShare(s) => (Sense::AtMost, (s * t + EPS).floor() as i64),
+                    GoalBound::Min(v) => (Sense::AtLeast, i64::from(v)),
+                    GoalBound::Max(v) | GoalBound::MaxPerValue(v) => (Sense::AtMost, i64::from(v)),
+                    GoalBound::MinShare(s) => (Sense::AtLeast, (s * t - EPS).ceil() as i64),
+                    GoalBound::MaxShare(s) => (Sense::AtMost, (s * t + EPS).floor() as i64),
                 };
                 rows.push(Row {
                     side: q.side,
@@ -118,7 +119,7 @@ impl Rows {
                     sense: Sense::AtMost,
                     rhs: i64::from(s.max) - pinned_in[g],
                     name: format!("{} = {value}", s.name_with_bound()),
-                    bound: Bound::MaxPerValue(s.max),
+                    bound: GoalBound::MaxPerValue(s.max),
                     pinned_in: pinned_in[g],
                 });
             }
@@ -231,7 +232,11 @@ mod tests {
                 number: 1,
                 side: Side::Mentor,
                 member: vec![true, false, true],
-                bounds: vec![Bound::MinShare(0.3), Bound::MaxShare(0.5), Bound::Min(2)],
+                bounds: vec![
+                    GoalBound::MinShare(0.3),
+                    GoalBound::MaxShare(0.5),
+                    GoalBound::Min(2),
+                ],
                 name: "quota 1 (mentor location in North)".into(),
             }],
             spreads: vec![CompiledSpread {

@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::progress::Progress;
+use crate::solver::Note;
 
 use super::assign::{Assign, NONE};
 use super::lap::FailedTree;
@@ -107,7 +108,7 @@ pub(crate) fn diversify(problem: &Problem, prep: &mut Prepared, p: &dyn Progress
 pub(crate) fn feasible_candidates(
     problem: &Problem,
     prep: &mut Prepared,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
     p: &dyn Progress,
 ) -> Result<()> {
     // Large cohorts: diversify up front (a probe on a congested top-k graph costs more than
@@ -119,11 +120,11 @@ pub(crate) fn feasible_candidates(
         }
     }
     diversify(problem, prep, p);
-    notes.push(format!(
+    notes.push(Note::detail(format!(
         "candidates: top {} per mentee plus {} random allowed mentors (so that popular mentors do not block a complete matching)",
         prep.k,
         (prep.k / 5).max(2)
-    ));
+    )));
     ensure_feasible(problem, prep, notes).map(|_| ())
 }
 
@@ -133,7 +134,7 @@ pub(crate) fn feasible_candidates(
 pub(crate) fn ensure_feasible(
     problem: &Problem,
     prep: &mut Prepared,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Vec<FailedTree>> {
     let mut completed = 0;
     let failed = loop {
@@ -155,9 +156,9 @@ pub(crate) fn ensure_feasible(
         completed += grew;
     };
     if completed > 0 {
-        notes.push(format!(
+        notes.push(Note::detail(format!(
             "{completed} mentee(s) needed every allowed mentor as a candidate to be matched"
-        ));
+        )));
     }
     if !failed.is_empty() && !problem.config().allow_unmatched {
         let all_complete = failed.iter().all(|t| {

@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::model::Participant;
 use crate::problem::Problem;
 use crate::progress::{self, Progress};
+use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 
 /// Default number of candidate mentors per mentee.
@@ -49,7 +50,7 @@ pub struct Prepared {
     /// Candidates per mentee asked for.
     pub k: usize,
     /// Remarks for the result.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Incremental pricing state: the prices of the last [`Prepared::price_columns`] pass.
     priced_at: Vec<f64>,
     /// Per mentee: every allowed pair *not in its row* has `s_ij - priced_at[j] <= cert[i]`.
@@ -546,13 +547,12 @@ impl Backend for SparseExactBackend {
         let mut prep = Prepared::new(problem, k_of(problem), p);
         let mut notes = std::mem::take(&mut prep.notes);
         if problem.config().objective == crate::config::Objective::Maxmin {
-            notes.push(
-                "maxmin is not supported by the sparse solvers; the total score was maximised"
-                    .into(),
-            );
+            notes.push(Note::unsupported(
+                "maxmin is not supported by the sparse solvers; the total score was maximised",
+            ));
         }
         if problem.config().has_cohort_constraints() {
-            notes.push("quotas and spreads are ignored by the sparse exact solver; use the heuristic or ILP backend".into());
+            notes.push(Note::unsupported("quotas and spreads are ignored by the sparse exact solver; use the heuristic or ILP backend"));
         }
         feasibility::feasible_candidates(problem, &mut prep, &mut notes, p)?;
         let failed = feasibility::ensure_feasible(problem, &mut prep, &mut notes)?;
@@ -588,7 +588,7 @@ impl Backend for SparseExactBackend {
             }
         };
         if rounds > 1 {
-            notes.push(format!("pricing: {rounds} assignment rounds"));
+            notes.push(Note::detail(format!("pricing: {rounds} assignment rounds")));
         }
         p.stage("certificate", 0);
         let bound = bound::dual_bound(
@@ -606,7 +606,7 @@ impl Backend for SparseExactBackend {
         } else {
             SolveStatus::Feasible
         };
-        notes.push(format!(
+        notes.push(Note::detail(format!(
             "sparse exact: optimal over {} candidate pairs (k = {}); {} pairs scored of {} ({:.2}%)",
             prep.cands.len(),
             prep.k,
@@ -614,7 +614,7 @@ impl Backend for SparseExactBackend {
             problem.n_mentees() as u128 * problem.n_mentors() as u128,
             100.0 * prep.cands.stats.pairs_scored as f64
                 / (problem.n_mentees().max(1) as f64 * problem.n_mentors().max(1) as f64)
-        ));
+        )));
         p.finish();
         Ok(Solution {
             assignment,
