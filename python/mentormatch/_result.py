@@ -41,7 +41,8 @@ class MatchResult:
     pairs : DataFrame
         One row per pair, in mentee order: ``mentee_id``, ``mentor_id``, ``score`` (0..100), one
         column per criterion (the points it adds to the score; they sum to ``score``),
-        ``explanation`` (one sentence) and ``pinned``.
+        ``pinned`` and ``explanation`` (one sentence): the columns and order of the CLI's
+        pairs file.
     unmatched : DataFrame
         ``side`` (``"mentee"`` or ``"mentor"``), ``id`` and ``reason``: mentees without a mentor
         and mentors with places left.
@@ -56,6 +57,10 @@ class MatchResult:
         Upper bound on the best total, and the relative gap, when not proven optimal.
     goals : DataFrame
         One row per cohort-goal bound: ``constraint``, ``bound``, ``value``, ``satisfied``.
+    criterion_stats : DataFrame
+        How often each criterion was met over the pairs: ``criterion``, ``weight``,
+        ``required``, ``full``, ``partly``, ``not_met``, ``unknown``, ``mean`` (the counts of
+        the reports).
     fingerprint : str
         sha256 of the input, configuration and version: the same fingerprint means the same run.
     notes : list of str
@@ -132,6 +137,22 @@ class MatchResult:
     def goals(self) -> pd.DataFrame:
         return pd.DataFrame(
             self._run.goals, columns=["constraint", "bound", "value", "satisfied"]
+        )
+
+    @property
+    def criterion_stats(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            self._run.criterion_stats(),
+            columns=[
+                "criterion",
+                "weight",
+                "required",
+                "full",
+                "partly",
+                "not_met",
+                "unknown",
+                "mean",
+            ],
         )
 
     def explain(self, mentee_id: str, mentor_id: str) -> Dict[str, Any]:

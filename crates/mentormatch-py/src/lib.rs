@@ -16,6 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use mentormatch::report::table::{criterion_stats, Cells, PairTable};
 use mentormatch::{Cohort, Location, MatchResult, PairRef, Problem};
 
 mod convert;
@@ -291,37 +292,42 @@ impl Run {
             .collect()
     }
 
-    /// The pairs as columns: a dict of lists, criterion columns holding points.
+    /// The pairs as columns in the core's order (see `mentormatch::report::table::PairTable`):
+    /// a dict of lists, numbers as numpy arrays (NaN for none), criterion columns holding points.
     fn pair_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let pairs = &self.result.pairs;
         let d = PyDict::new(py);
-        let ids = |id: fn(&mentormatch::Pair) -> &str| pairs.iter().map(id).collect::<Vec<_>>();
-        d.set_item("mentee_id", ids(|p| &p.mentee_id))?;
-        d.set_item("mentor_id", ids(|p| &p.mentor_id))?;
-        d.set_item(
-            "score",
-            pairs
-                .iter()
-                .map(|p| p.score)
-                .collect::<Vec<_>>()
-                .into_pyarray(py),
-        )?;
-        for (c, label) in self.result.criteria.iter().enumerate() {
-            let points: Vec<f64> = pairs
-                .iter()
-                .map(|p| p.breakdown.get(c).map_or(f64::NAN, |b| b.points))
-                .collect();
-            d.set_item(label, points.into_pyarray(py))?;
+        for c in PairTable::pairs(&self.result).columns {
+            match c.cells {
+                Cells::Text(v) => d.set_item(c.name, v)?,
+                Cells::Number(v) => d.set_item(
+                    c.name,
+                    v.into_iter()
+                        .map(|x| x.unwrap_or(f64::NAN))
+                        .collect::<Vec<_>>()
+                        .into_pyarray(py),
+                )?,
+                Cells::Flag(v) => d.set_item(c.name, v)?,
+                _ => {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                        "internal error: a pair-table column of an unknown kind",
+                    ))
+                }
+            }
         }
-        d.set_item(
-            "explanation",
-            pairs
-                .iter()
-                .map(|p| p.explanation.as_str())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item("pinned", pairs.iter().map(|p| p.pinned).collect::<Vec<_>>())?;
         Ok(d)
+    }
+
+    /// Per criterion: `(label, weight, required, full, partly, not_met, unknown, mean)`.
+    #[allow(clippy::type_complexity)]
+    fn criterion_stats(&self) -> Vec<(String, f64, bool, usize, usize, usize, usize, Option<f64>)> {
+        criterion_stats(&self.problem, &self.result)
+            .into_iter()
+            .map(|t| {
+                (
+                    t.label, t.weight, t.required, t.full, t.partly, t.not_met, t.unknown, t.mean,
+                )
+            })
+            .collect()
     }
 
     /// Everyone left over: `(side, id, reason)` tuples, mentees first.

@@ -155,35 +155,13 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
         "| Criterion | Weight | Met fully | Partly | Not met | Unknown | Mean value |"
     );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|");
-    for (c, crit) in problem.criteria().iter().enumerate() {
-        let (mut full, mut part, mut none, mut unknown, mut sum, mut known) = (0, 0, 0, 0, 0.0, 0);
-        for p in &r.pairs {
-            match p.breakdown[c].value {
-                None => unknown += 1,
-                Some(v) => {
-                    known += 1;
-                    sum += v;
-                    if v >= 1.0 {
-                        full += 1;
-                    } else if v > 0.0 {
-                        part += 1;
-                    } else {
-                        none += 1;
-                    }
-                }
-            }
-        }
-        let mean = if known > 0 {
-            format!("{:.2}", sum / f64::from(known))
-        } else {
-            "-".into()
-        };
-        let req = if crit.required { " (required)" } else { "" };
+    for t in mentormatch::report::table::criterion_stats(problem, r) {
+        let mean = t.mean.map_or_else(|| "-".into(), |m| format!("{m:.2}"));
+        let req = if t.required { " (required)" } else { "" };
         let _ = writeln!(
             s,
-            "| {}{req} | {} | {full} | {part} | {none} | {unknown} | {mean} |",
-            crit.label(),
-            crit.weight
+            "| {}{req} | {} | {} | {} | {} | {} | {mean} |",
+            t.label, t.weight, t.full, t.partly, t.not_met, t.unknown
         );
     }
     let _ = writeln!(s);

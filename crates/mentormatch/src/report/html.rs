@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 
 use super::escape;
 use super::reasons::{self, LeftOut};
-use super::svg::{self, GoalBar, PairBar, Tally};
+use super::svg::{self, GoalBar, PairBar};
+use super::table::criterion_stats;
 use crate::goals::Goals;
 use crate::model::Participant;
 use crate::problem::Problem;
@@ -153,7 +154,7 @@ pub fn html_with(
         "<figure><figcaption>Distribution of pair scores</figcaption>{}</figure>",
         svg::score_histogram(&scores)
     );
-    let tallies = tally(problem, result);
+    let tallies = criterion_stats(problem, result);
     let _ = write!(
         s,
         "<figure><figcaption>How often each criterion was met</figcaption>{}</figure>",
@@ -204,13 +205,13 @@ pub fn html_with(
 
     // Criteria table.
     s.push_str("<section id=\"criteria\"><h2>How often each criterion was met</h2><table><tr><th>Criterion</th><th>Weight</th><th>Met fully</th><th>Partly</th><th>Not met</th><th>Unknown</th></tr>");
-    for (crit, t) in problem.criteria().iter().zip(&tallies) {
+    for t in &tallies {
         let _ = write!(
             s,
             "<tr><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(&t.label),
-            if crit.required { " (required)" } else { "" },
-            crit.weight,
+            if t.required { " (required)" } else { "" },
+            t.weight,
             t.full,
             t.partly,
             t.not_met,
@@ -327,28 +328,4 @@ fn left_out_section<'a>(
         );
     }
     s.push_str("</table></section>\n");
-}
-
-/// Per criterion: how many pairs met it fully, partly, not at all, or could not tell.
-pub fn tally(problem: &Problem, result: &MatchResult) -> Vec<Tally> {
-    problem
-        .criteria()
-        .iter()
-        .enumerate()
-        .map(|(c, crit)| {
-            let mut t = Tally {
-                label: crit.label(),
-                ..Tally::default()
-            };
-            for p in &result.pairs {
-                match p.breakdown.get(c).and_then(|b| b.value) {
-                    None => t.unknown += 1,
-                    Some(v) if v >= 1.0 => t.full += 1,
-                    Some(v) if v > 0.0 => t.partly += 1,
-                    Some(_) => t.not_met += 1,
-                }
-            }
-            t
-        })
-        .collect()
 }
