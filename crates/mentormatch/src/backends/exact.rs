@@ -11,19 +11,15 @@
 //!   that still lets as many mentees be matched, then the best total above it.
 
 use crate::config::Objective;
-use crate::diagnosis::Infeasibility;
 use crate::error::{Error, Result};
 use crate::lap::{self, LapError};
-use crate::model::Participant;
 use crate::problem::hall;
 use crate::problem::{Problem, ScoreMatrix};
 use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 use rayon::prelude::*;
 
-/// Scores closer than this are equal: sums of the same points in another order differ in the
-/// last bits, and a threshold must not split such ties.
-pub(crate) const SCORE_EPS: f64 = 1e-9;
+use crate::backends::maxmin::{distinct_scores, SCORE_EPS};
 
 /// The exact assignment backend (the default).
 #[derive(Debug, Clone, Copy, Default)]
@@ -79,20 +75,12 @@ struct FreeProblem<'a> {
 
 impl<'a> FreeProblem<'a> {
     fn new(problem: &Problem, sm: &'a ScoreMatrix) -> Self {
-        let mut remaining = problem.capacity().to_vec();
-        let mut pinned = vec![None; problem.n_mentees()];
-        for &(i, j) in problem.pins() {
-            pinned[i] = Some(j);
-            remaining[j] -= 1;
-        }
-        let mentees = (0..problem.n_mentees())
-            .filter(|&i| pinned[i].is_none())
-            .collect();
+        let split = problem.after_pins();
         FreeProblem {
             sm,
-            mentees,
-            remaining,
-            pinned,
+            mentees: split.free,
+            remaining: split.remaining,
+            pinned: split.pinned,
         }
     }
 
@@ -128,26 +116,8 @@ impl<'a> FreeProblem<'a> {
         let adj = self.adjacency(None);
         match hall::hall_violator(self.mentees.len(), &adj, &self.remaining) {
             Some(w) => {
-                let mentees = w
-                    .mentees
-                    .iter()
-                    .map(|&k| problem.cohort().mentees[self.mentees[k]].id().to_string())
-                    .collect();
-                let mentors = w
-                    .mentors
-                    .iter()
-                    .map(|&j| {
-                        (
-                            problem.cohort().mentors[j].id().to_string(),
-                            self.remaining[j],
-                        )
-                    })
-                    .collect();
-                Error::Infeasible(Box::new(Infeasibility::NotEnoughPlaces {
-                    mentees,
-                    mentors,
-                    places: w.places,
-                }))
+                let mentees: Vec<usize> = w.mentees.iter().map(|&k| self.mentees[k]).collect();
+                problem.not_enough_places(&mentees, &w.mentors, &self.remaining)
             }
             None => Error::Solver(
                 "the assignment solver found no matching, yet Hall's condition holds".into(),
@@ -170,8 +140,7 @@ impl<'a> FreeProblem<'a> {
                 }
             }
         }
-        values.sort_by(f64::total_cmp);
-        values.dedup_by(|b, a| *b - *a <= SCORE_EPS);
+        let values = distinct_scores(values);
         if values.is_empty() || target == 0 {
             return Ok(None);
         }

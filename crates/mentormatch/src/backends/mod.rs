@@ -10,4 +10,5 @@ pub mod exact;
 pub mod heuristic;
 pub mod ilp;
 pub mod lagrange;
+mod maxmin;
 pub mod sparse;

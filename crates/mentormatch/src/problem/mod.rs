@@ -3,6 +3,9 @@
 
 pub mod hall;
 mod memory;
+mod pins;
+
+pub use pins::AfterPins;
 
 pub use memory::available_memory;
 

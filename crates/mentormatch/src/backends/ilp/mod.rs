@@ -148,6 +148,7 @@ mod run {
     use super::model::{Aim, Base, Spec, SCORE_EPS};
     use super::*;
     use crate::backends::exact::ExactBackend;
+    use crate::backends::maxmin::distinct_scores;
     use crate::config::Objective;
     use crate::diagnosis::{Infeasibility, QuotaViolation};
     use crate::goals::Goals;
@@ -311,11 +312,7 @@ mod run {
     }
 
     fn pinned_score(problem: &Problem) -> f64 {
-        problem
-            .pins()
-            .iter()
-            .map(|&(i, j)| problem.pair(i, j).0)
-            .sum()
+        problem.after_pins().pinned_score
     }
 
     fn lowest_free(ctx: &Ctx<'_>, a: &[Option<usize>]) -> Option<f64> {
@@ -475,14 +472,13 @@ mod run {
         let Some(t0) = lowest_free(ctx, &start) else {
             return Ok(None);
         };
-        let mut values: Vec<f64> = ctx
-            .base
-            .candidates(Some(t0))
-            .iter()
-            .map(|c| c.score)
-            .collect();
-        values.sort_by(f64::total_cmp);
-        values.dedup_by(|later, first| *later - *first <= SCORE_EPS);
+        let values = distinct_scores(
+            ctx.base
+                .candidates(Some(t0))
+                .iter()
+                .map(|c| c.score)
+                .collect(),
+        );
         if values.is_empty() {
             return Ok(None);
         }

@@ -27,7 +27,7 @@ use crate::problem::{Problem, ScoreMatrix};
 
 /// Scores closer than this are the same score: the scorer's floating-point sums can differ in
 /// the last bits for equal scores, which must not decide a `maxmin` threshold.
-pub(super) use crate::backends::exact::SCORE_EPS;
+pub(super) use crate::backends::maxmin::SCORE_EPS;
 
 /// What the program optimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,22 +94,14 @@ pub(super) struct Base<'a> {
 
 impl<'a> Base<'a> {
     pub fn new(problem: &Problem, sm: &'a ScoreMatrix, goals: &'a Goals) -> Self {
-        let mut remaining = problem.capacity().to_vec();
-        let mut pinned = vec![None; problem.n_mentees()];
-        for &(i, j) in problem.pins() {
-            pinned[i] = Some(j);
-            remaining[j] = remaining[j].saturating_sub(1);
-        }
-        let free = (0..problem.n_mentees())
-            .filter(|&i| pinned[i].is_none())
-            .collect();
+        let split = problem.after_pins();
         Base {
             sm,
             goals,
             allow_unmatched: problem.config().allow_unmatched,
-            pinned,
-            remaining,
-            free,
+            pinned: split.pinned,
+            remaining: split.remaining,
+            free: split.free,
             keep: None,
         }
     }

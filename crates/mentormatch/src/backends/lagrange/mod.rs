@@ -53,6 +53,7 @@ use crate::config::Objective;
 use crate::error::{Error, Result};
 use crate::goals::Goals;
 use crate::problem::hall;
+use crate::problem::AfterPins;
 use crate::problem::Problem;
 use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
@@ -176,13 +177,13 @@ impl LagrangianBackend {
         let goals = Goals::of(problem);
         let n = problem.n_mentees();
         let m = problem.n_mentors();
-        let mut remaining = problem.capacity().to_vec();
-        let mut pinned = vec![None; n];
-        for &(i, j) in problem.pins() {
-            pinned[i] = Some(j);
-            remaining[j] = remaining[j].saturating_sub(1);
-        }
-        let free: Vec<usize> = (0..n).filter(|&i| pinned[i].is_none()).collect();
+        let AfterPins {
+            pinned,
+            remaining,
+            free,
+            pinned_score: pins_score,
+            ..
+        } = problem.after_pins();
         let adj: Vec<Vec<u32>> = free
             .iter()
             .map(|&i| {
@@ -208,7 +209,6 @@ impl LagrangianBackend {
                 )),
             };
         }
-        let pins_score: f64 = problem.pins().iter().map(|&(i, j)| sm.score(i, j)).sum();
         let total_pairs = k + (n - free.len());
         let rows = rows::Rows::new(&goals, &pinned, total_pairs, m);
         let col_mentor = sub::Dense::columns(&sm, &free, &remaining);

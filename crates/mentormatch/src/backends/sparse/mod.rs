@@ -21,9 +21,8 @@ use rayon::prelude::*;
 pub use assign::Assign;
 pub use candidates::{CandidateIndex, Candidates, SearchStats};
 
-use crate::diagnosis::Infeasibility;
 use crate::error::{Error, Result};
-use crate::model::Participant;
+use crate::problem::AfterPins;
 use crate::problem::Problem;
 use crate::progress::{self, Progress};
 use crate::solver::Note;
@@ -60,16 +59,13 @@ pub struct Prepared {
 impl Prepared {
     /// Compiles the index and generates `k` candidates per mentee.
     pub fn new(problem: &Problem, k: usize, progress: &dyn Progress) -> Prepared {
-        let n = problem.n_mentees();
-        let mut remaining = problem.capacity().to_vec();
-        let mut pinned = vec![None; n];
-        let mut pinned_total = 0.0;
-        for &(i, j) in problem.pins() {
-            pinned[i] = Some(j);
-            remaining[j] = remaining[j].saturating_sub(1);
-            pinned_total += problem.pair(i, j).0;
-        }
-        let free = (0..n).filter(|&i| pinned[i].is_none()).collect();
+        let AfterPins {
+            pinned,
+            remaining,
+            free,
+            pinned_score: pinned_total,
+            ..
+        } = problem.after_pins();
         progress.stage("indexing mentors", 0);
         let index = CandidateIndex::new(problem, &remaining);
         let cands = candidates::generate(problem, &index, k.max(1), progress);
@@ -490,7 +486,6 @@ pub struct Pricing {
 
 /// The Hall witness of a failed search whose mentees all have complete rows.
 pub(crate) fn hall_error(problem: &Problem, prep: &Prepared, tree: &lap::FailedTree) -> Error {
-    let cohort = problem.cohort();
     let mut mentees: Vec<usize> = tree.mentees.clone();
     mentees.sort_unstable();
     let mut mentors: Vec<usize> = tree
@@ -500,18 +495,7 @@ pub(crate) fn hall_error(problem: &Problem, prep: &Prepared, tree: &lap::FailedT
         .filter(|&j| prep.remaining[j] > 0)
         .collect();
     mentors.sort_unstable();
-    let places = mentors.iter().map(|&j| u64::from(prep.remaining[j])).sum();
-    Error::Infeasible(Box::new(Infeasibility::NotEnoughPlaces {
-        mentees: mentees
-            .iter()
-            .map(|&i| cohort.mentees[i].id().to_string())
-            .collect(),
-        mentors: mentors
-            .iter()
-            .map(|&j| (cohort.mentors[j].id().to_string(), prep.remaining[j]))
-            .collect(),
-        places,
-    }))
+    problem.not_enough_places(&mentees, &mentors, &prep.remaining)
 }
 
 /// How many rows feasibility repair may complete, at most.
