@@ -8,6 +8,7 @@ use crate::goal_bound::GoalBound;
 
 /// A cohort-level goal that cannot be met, and how close the best matching gets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QuotaViolation {
     /// Human name, e.g. `quota 2 (mentor location in Tromsø/Karasjok/Bodø, min 3)`.
     pub constraint: String,

@@ -100,6 +100,7 @@ pub struct Goals {
 
 /// The value a cohort-level goal reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GoalReport {
     /// The goal in words, e.g. `quota 1 (mentor location in Tromsø/Bodø)`.
     pub constraint: String,

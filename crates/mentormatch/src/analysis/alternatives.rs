@@ -2,7 +2,7 @@
 //! pair were forbidden, and exactly how much the best total would fall (the pair's regret).
 //!
 //! The new optimum differs from the plan by one cycle in the plan's residual graph (see
-//! [`crate::analysis::duals`]) through the edge "`i` leaves `j*`": the difference of two optima splits
+//! `analysis::duals`) through the edge "`i` leaves `j*`": the difference of two optima splits
 //! into cycles, only the one through that edge can be negative, and any other can be left
 //! out. So the regret is `s(i,j*)` plus the shortest path from `i` back to `j*` that does not
 //! use the forbidden pair: `i` takes another mentor's place (free, or given up by someone who
@@ -31,6 +31,7 @@ const EPS: f64 = 1e-9;
 
 /// What forbidding one pair would do.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Alternative {
     /// Mentee index.
     pub mentee: usize,

@@ -96,11 +96,6 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// May mentee `k` take a place with mentor `j` (hard rules, and a place to take)?
-    pub fn usable(&self, k: usize, j: usize) -> bool {
-        self.capacity[j] > 0 && self.sm.allowed(k, j)
-    }
-
     /// Whether mentor `j` has a free place in the plan.
     pub fn free(&self, j: usize) -> bool {
         self.used[j] < self.capacity[j]

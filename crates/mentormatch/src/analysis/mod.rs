@@ -2,6 +2,6 @@
 //! dual price says, what to change to place someone, how to re-match with few changes.
 
 pub mod alternatives;
-pub mod duals;
+pub(crate) mod duals;
 pub mod rematch;
 pub mod suggest;

@@ -18,6 +18,7 @@ use crate::result::MatchResult;
 
 /// How a pair of the new plan relates to the previous plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Change {
     /// The same pair as before.
     Kept,
@@ -51,6 +52,7 @@ pub struct Ended {
 
 /// The new plan with its changes.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Rematch {
     /// The problem without the internal pins of kept pairs: it explains pairs as the
     /// coordinator configured them (a kept pair is not "pinned by the coordinator").

@@ -2,7 +2,7 @@
 //! choose their own partner (as MentorcliQ, Together, Mentorloop and PushFar offer).
 //!
 //! Rank 1 is the mentee's partner in the optimal plan. The others are ordered by score minus
-//! the mentor's price in that plan (the dual of the mentor's capacity, see [`crate::analysis::duals`]):
+//! the mentor's price in that plan (the dual of the mentor's capacity, see `analysis::duals`):
 //! a mentor everyone wants is already "spent" on someone who fits them best, so the lists lead
 //! with good mentors who are still free, instead of every list opening with the same star while
 //! other good mentors stay unseen. Every suggestion is an allowed pair with a mentor who has
@@ -16,6 +16,7 @@ use crate::report::reasons::assignment;
 
 /// One suggested mentor for one mentee.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Suggestion {
     /// Mentee index.
     pub mentee: usize,
@@ -32,6 +33,7 @@ pub struct Suggestion {
 
 /// All suggestions, and remarks for the coordinator.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Suggestions {
     /// Up to `top` rows per mentee, in mentee order, then rank.
     pub rows: Vec<Suggestion>,

@@ -21,6 +21,7 @@ use crate::score::Scorer;
 
 /// Why a pair is never made, beyond its score.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RuleReason {
     /// Listed in `[[forbid]]`, with the reason given there.
     Forbidden(Option<String>),

@@ -2,7 +2,7 @@
 //! offline and print.
 //!
 //! No script, no stylesheet, font or image from elsewhere: the styles are inline, the charts
-//! are inline SVG ([`super::svg`]), and every text from the input (ids, names, values in the
+//! are inline SVG (`svg`), and every text from the input (ids, names, values in the
 //! explanations, goal names, file names) goes through [`escape`], so a participant named
 //! `<script>` is shown as text and never run.
 
