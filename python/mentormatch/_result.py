@@ -44,7 +44,8 @@ class MatchResult:
     pairs : DataFrame
         One row per pair, in mentee order: ``mentee_id``, ``mentor_id``, ``score`` (0..100), one
         column per criterion (the points it adds to the score; they sum to ``score``),
-        ``explanation`` (one sentence) and ``pinned``.
+        ``pinned`` and ``explanation`` (one sentence): the columns and order of the CLI's
+        pairs file.
     unmatched : DataFrame
         ``side`` (``"mentee"`` or ``"mentor"``), ``id`` and ``reason``: mentees without a mentor
         and mentors with places left.
@@ -59,8 +60,17 @@ class MatchResult:
         Upper bound on the best total, and the relative gap, when not proven optimal.
     goals : DataFrame
         One row per cohort-goal bound: ``constraint``, ``bound``, ``value``, ``satisfied``.
+    criterion_stats : DataFrame
+        How often each criterion was met over the pairs: ``criterion``, ``weight``,
+        ``required``, ``full``, ``partly``, ``not_met``, ``unknown``, ``mean`` (the counts of
+        the reports).
     fingerprint : str
         sha256 of the input, configuration and version: the same fingerprint means the same run.
+    notes : list of str
+        Remarks from the solver (why ``auto`` chose a backend, limits hit); ``to_dict()`` has
+        each with its kind.
+    stats : dict
+        ``solve_seconds``: how long the solve took.
     blocking_pairs : DataFrame or None
         Pairs not made whose mentee and mentor both strictly prefer each other to whom they got
         (by ranked preferences where given, else by score; a free place is worse than anyone
@@ -141,9 +151,31 @@ class MatchResult:
         return self._run.criteria
 
     @property
+    def stats(self) -> Dict[str, float]:
+        """How long the solve took (``solve_seconds``); timings are not part of the result's
+        identity, so ``to_dict()`` of two equal runs differs only here."""
+        return {"solve_seconds": self._run.solve_seconds}
+
+    @property
     def goals(self) -> pd.DataFrame:
         return pd.DataFrame(
             self._run.goals, columns=["constraint", "bound", "value", "satisfied"]
+        )
+
+    @property
+    def criterion_stats(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            self._run.criterion_stats(),
+            columns=[
+                "criterion",
+                "weight",
+                "required",
+                "full",
+                "partly",
+                "not_met",
+                "unknown",
+                "mean",
+            ],
         )
 
     def explain(self, mentee_id: str, mentor_id: str) -> Dict[str, Any]:

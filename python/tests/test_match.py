@@ -78,7 +78,7 @@ def test_result_contents(by_path):
     p = r.pairs
     assert list(p.columns[:3]) == ["mentee_id", "mentor_id", "score"]
     assert list(p.columns[3:-2]) == r.criteria
-    assert list(p.columns[-2:]) == ["explanation", "pinned"]
+    assert list(p.columns[-2:]) == ["pinned", "explanation"]  # the CLI's order
     np.testing.assert_allclose(p[r.criteria].sum(axis=1), p["score"])
     assert r.objective == pytest.approx(p["score"].sum())
     assert r.status == "optimal" and r.gap in (None, 0.0)
@@ -87,6 +87,19 @@ def test_result_contents(by_path):
     # history (config.toml names data/past_pairs.csv): L01 was with M04 before
     assert not ((p.mentee_id == "L01") & (p.mentor_id == "M04")).any()
     assert "MatchResult(" in repr(r) and "<table" in r._repr_html_()
+    # criterion statistics: one row per criterion, counts over the pairs, the mean value from
+    # the per-pair breakdowns (which `explain` returns)
+    st = r.criterion_stats
+    assert list(st.criterion) == r.criteria
+    assert (st[["full", "partly", "not_met", "unknown"]].sum(axis=1) == len(p)).all()
+    for k, row in st.iterrows():
+        values = [
+            r.explain(a, b)["breakdown"][k]["value"] for a, b in zip(p.mentee_id, p.mentor_id)
+        ]
+        known = [v for v in values if v is not None]
+        assert row.full == sum(v >= 1.0 for v in known)
+        assert row.not_met == sum(v == 0.0 for v in known)
+        assert row["mean"] == pytest.approx(sum(known) / len(known))
     d = r.to_dict()
     assert len(d["pairs"]) == len(p)
 

@@ -155,7 +155,7 @@ impl Table {
             Table::Records { source, .. } => source.clone(),
         }
     }
-    /// The field keys the table provides (see `mentormatch::column_check`).
+    /// The field keys the table provides (see `mentormatch::input::column_check`).
     pub fn fields(
         &self,
         side: mentormatch::Side,

@@ -185,11 +185,10 @@ impl From<PyMmError> for PyErr {
 /// An [`InputError`] raised by the binding itself (bad arguments), located like the core's.
 pub fn input(loc: Location, message: impl Into<String>, hint: Option<&str>) -> PyErr {
     Python::attach(|py| {
-        let e = mentormatch::InputError {
-            location: loc.clone(),
-            message: message.into(),
-            hint: hint.map(str::to_string),
-        };
+        let mut e = mentormatch::InputError::new(loc.clone(), message);
+        if let Some(h) = hint {
+            e = e.hint(h);
+        }
         input_error(py, e.to_string(), &loc, hint)
     })
 }

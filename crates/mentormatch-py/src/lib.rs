@@ -16,6 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use mentormatch::report::table::{criterion_stats, Cells, PairTable};
 use mentormatch::{Cohort, Location, MatchResult, PairRef, Problem};
 
 mod convert;
@@ -149,14 +150,14 @@ impl Inputs {
             .path
             .as_deref()
             .map_or_else(|| "config".to_string(), |p| p.display().to_string());
-        let warnings = mentormatch::column_check::check(
+        let warnings = mentormatch::input::column_check::check(
             &config,
             &config_source,
-            mentormatch::column_check::FileFields {
+            mentormatch::input::column_check::FileFields {
                 source: &sources.0,
                 fields: &mf,
             },
-            mentormatch::column_check::FileFields {
+            mentormatch::input::column_check::FileFields {
                 source: &sources.1,
                 fields: &ef,
             },
@@ -261,53 +262,79 @@ impl Run {
     fn fingerprint(&self) -> &str {
         &self.result.fingerprint
     }
-    /// Solver remarks.
+    /// Solver remarks, in words.
     #[getter]
     fn notes(&self) -> Vec<String> {
-        self.result.notes.clone()
+        self.result
+            .notes
+            .iter()
+            .map(|n| n.message.clone())
+            .collect()
+    }
+    /// How long the solve took, in seconds (not part of the result's identity).
+    #[getter]
+    fn solve_seconds(&self) -> f64 {
+        self.result.stats.solve_seconds
     }
     /// Criterion labels, in column order.
     #[getter]
     fn criteria(&self) -> Vec<String> {
         self.result.criteria.clone()
     }
-    /// Cohort-level goals and the values reached, as a list of dicts.
+    /// Cohort-level goals and the values reached: `(constraint, bound in words, value,
+    /// satisfied)` per goal bound.
     #[getter]
-    fn goals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.result.goals)
+    fn goals(&self) -> Vec<(String, String, f64, bool)> {
+        self.result
+            .goals
+            .iter()
+            .map(|g| {
+                (
+                    g.constraint.clone(),
+                    g.bound.to_string(),
+                    g.value,
+                    g.satisfied,
+                )
+            })
+            .collect()
     }
 
-    /// The pairs as columns: a dict of lists, criterion columns holding points.
+    /// The pairs as columns in the core's order (see `mentormatch::report::table::PairTable`):
+    /// a dict of lists, numbers as numpy arrays (NaN for none), criterion columns holding points.
     fn pair_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let pairs = &self.result.pairs;
         let d = PyDict::new(py);
-        let ids = |id: fn(&mentormatch::Pair) -> &str| pairs.iter().map(id).collect::<Vec<_>>();
-        d.set_item("mentee_id", ids(|p| &p.mentee_id))?;
-        d.set_item("mentor_id", ids(|p| &p.mentor_id))?;
-        d.set_item(
-            "score",
-            pairs
-                .iter()
-                .map(|p| p.score)
-                .collect::<Vec<_>>()
-                .into_pyarray(py),
-        )?;
-        for (c, label) in self.result.criteria.iter().enumerate() {
-            let points: Vec<f64> = pairs
-                .iter()
-                .map(|p| p.breakdown.get(c).map_or(f64::NAN, |b| b.points))
-                .collect();
-            d.set_item(label, points.into_pyarray(py))?;
+        for c in PairTable::pairs(&self.result).columns {
+            match c.cells {
+                Cells::Text(v) => d.set_item(c.name, v)?,
+                Cells::Number(v) => d.set_item(
+                    c.name,
+                    v.into_iter()
+                        .map(|x| x.unwrap_or(f64::NAN))
+                        .collect::<Vec<_>>()
+                        .into_pyarray(py),
+                )?,
+                Cells::Flag(v) => d.set_item(c.name, v)?,
+                _ => {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                        "internal error: a pair-table column of an unknown kind",
+                    ))
+                }
+            }
         }
-        d.set_item(
-            "explanation",
-            pairs
-                .iter()
-                .map(|p| p.explanation.as_str())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item("pinned", pairs.iter().map(|p| p.pinned).collect::<Vec<_>>())?;
         Ok(d)
+    }
+
+    /// Per criterion: `(label, weight, required, full, partly, not_met, unknown, mean)`.
+    #[allow(clippy::type_complexity)]
+    fn criterion_stats(&self) -> Vec<(String, f64, bool, usize, usize, usize, usize, Option<f64>)> {
+        criterion_stats(&self.problem, &self.result)
+            .into_iter()
+            .map(|t| {
+                (
+                    t.label, t.weight, t.required, t.full, t.partly, t.not_met, t.unknown, t.mean,
+                )
+            })
+            .collect()
     }
 
     /// Everyone left over: `(side, id, reason)` tuples, mentees first.
@@ -315,11 +342,11 @@ impl Run {
         let r = &self.result;
         r.unmatched_mentees
             .iter()
-            .map(|u| ("mentee", u.id.clone(), u.reason.clone()))
+            .map(|u| ("mentee", u.id.clone(), u.reason.to_string()))
             .chain(
                 r.unmatched_mentors
                     .iter()
-                    .map(|u| ("mentor", u.id.clone(), u.reason.clone())),
+                    .map(|u| ("mentor", u.id.clone(), u.reason.to_string())),
             )
             .collect()
     }
@@ -444,7 +471,7 @@ fn audit<'py>(
         let source = pairs.source();
         let previous = pairs.previous()?;
         let c = inputs.problem()?;
-        let a = mentormatch::preferences::audit::audit(&c.problem, &previous, &source)?;
+        let a = mentormatch::stability::audit(&c.problem, &previous, &source)?;
         Ok((a, c.warnings))
     })?;
     let (mut a, warnings) = out.map_err(PyMmError)?;
@@ -522,7 +549,7 @@ fn suggest(
         // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
         parts.config.allow_unmatched = true;
         let problem = Problem::new(parts.cohort, parts.config, parts.past)?;
-        let s = mentormatch::suggest::suggest(&problem, top)?;
+        let s = mentormatch::analysis::suggest::suggest(&problem, top)?;
         let c = problem.cohort();
         let mut cols: SuggestOut = Default::default();
         for r in &s.rows {
@@ -567,7 +594,12 @@ fn rematch(
     let out = compute(py, move || -> mentormatch::Result<_> {
         let previous = previous.previous()?;
         let parts = inputs.parts()?;
-        let r = mentormatch::rematch::rematch(parts.cohort, parts.config, parts.past, &previous)?;
+        let r = mentormatch::analysis::rematch::rematch(
+            parts.cohort,
+            parts.config,
+            parts.past,
+            &previous,
+        )?;
         let change: Vec<&'static str> = r.change.iter().map(|c| c.as_str()).collect();
         let ended: Vec<(String, String, String)> = r
             .ended

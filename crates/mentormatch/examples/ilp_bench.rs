@@ -195,7 +195,7 @@ fn run_once(engine: Engine, n: usize, m: usize, seed: u64, limit: Option<f64>) -
     let secs = t.elapsed().as_secs_f64();
     match sol {
         Ok(sol) => {
-            let r = mentormatch::result::build(&problem, sol);
+            let r = mentormatch::result::build(&problem, sol, Default::default());
             let goals: Vec<String> = r
                 .goals
                 .iter()

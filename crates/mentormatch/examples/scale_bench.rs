@@ -69,8 +69,11 @@ fn main() {
         };
         let problem = Problem::new(cohort, cfg, vec![]).unwrap();
         let t = Instant::now();
-        let prep =
-            mentormatch::sparse::Prepared::new(&problem, k, &mentormatch::progress::NoProgress);
+        let prep = mentormatch::backends::sparse::Prepared::new(
+            &problem,
+            k,
+            &mentormatch::progress::NoProgress,
+        );
         println!(
             "candidates: {:.2} s, {} pairs scored ({:.2}% of all), {} bounds",
             t.elapsed().as_secs_f64(),

@@ -4,13 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::goal_bound::GoalBound;
+
 /// A cohort-level goal that cannot be met, and how close the best matching gets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QuotaViolation {
     /// Human name, e.g. `quota 2 (mentor location in Tromsø/Karasjok/Bodø, min 3)`.
     pub constraint: String,
-    /// The bound that cannot hold, e.g. `min 3`.
-    pub bound: String,
+    /// The bound that cannot hold; `Display` gives it in words, e.g. `min 3`.
+    pub bound: GoalBound,
     /// The best value reachable when every other goal is violated as little as possible.
     pub reachable: f64,
     /// By how much the bound is violated.

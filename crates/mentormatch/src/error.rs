@@ -55,6 +55,7 @@ impl fmt::Display for Location {
 
 /// Bad input: a participant table, a configuration or a matrix that cannot be used as it is.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InputError {
     /// Where the problem is.
     pub location: Location,

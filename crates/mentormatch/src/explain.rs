@@ -9,6 +9,7 @@ use crate::values::key;
 
 /// One criterion's part in a pair's score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CriterionScore {
     /// The criterion's label, e.g. `differ_department`.
     pub criterion: String,
@@ -22,6 +23,7 @@ pub struct CriterionScore {
 
 /// Everything about one mentee-mentor combination, made or not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// Mentee id.
     pub mentee_id: String,

@@ -14,62 +14,10 @@
 use std::collections::HashMap;
 
 use crate::config::{Quota, Spread};
+use crate::goal_bound::{GoalBound, EPS};
 use crate::model::{Cohort, Field, Participant, Side};
 use crate::values::key;
 use serde::{Deserialize, Serialize};
-
-/// Tolerance when comparing counts with (fractional) share bounds.
-const EPS: f64 = 1e-9;
-
-/// One bound of a goal.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Bound {
-    /// At least this many pairs.
-    Min(u32),
-    /// At most this many pairs.
-    Max(u32),
-    /// At least this share of all pairs.
-    MinShare(f64),
-    /// At most this share of all pairs.
-    MaxShare(f64),
-    /// At most this many pairs for every distinct value (spreads).
-    MaxPerValue(u32),
-}
-
-impl Bound {
-    /// The bound in words, e.g. `min 3`, `max_share 0.5`, `max 2 per value`.
-    pub fn describe(&self) -> String {
-        match *self {
-            Bound::Min(v) => format!("min {v}"),
-            Bound::Max(v) => format!("max {v}"),
-            Bound::MinShare(s) => format!("min_share {s}"),
-            Bound::MaxShare(s) => format!("max_share {s}"),
-            Bound::MaxPerValue(v) => format!("max {v} per value"),
-        }
-    }
-
-    /// Whether the bound is a lower bound (the value must be at least the bound).
-    pub fn is_lower(&self) -> bool {
-        matches!(self, Bound::Min(_) | Bound::MinShare(_))
-    }
-
-    /// The bound as a number in the unit of [`GoalValue`]s (pairs, or a share 0..1).
-    pub fn limit(&self) -> f64 {
-        match *self {
-            Bound::Min(v) | Bound::Max(v) | Bound::MaxPerValue(v) => f64::from(v),
-            Bound::MinShare(s) | Bound::MaxShare(s) => s,
-        }
-    }
-
-    /// Whether `value` (same unit as [`Bound::limit`]) satisfies the bound.
-    pub fn holds(&self, value: f64) -> bool {
-        if self.is_lower() {
-            value >= self.limit() - EPS
-        } else {
-            value <= self.limit() + EPS
-        }
-    }
-}
 
 /// A quota compiled against a cohort.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,7 +29,7 @@ pub struct CompiledQuota {
     /// Per participant of `side`: does a pair with them count?
     pub member: Vec<bool>,
     /// The bounds set on the quota, in the order min, max, min_share, max_share.
-    pub bounds: Vec<Bound>,
+    pub bounds: Vec<GoalBound>,
     /// E.g. `quota 2 (mentor location in Tromsø/Karasjok/Bodø)`.
     pub name: String,
 }
@@ -96,7 +44,7 @@ impl CompiledQuota {
     }
 
     /// The name with one bound, e.g. `quota 2 (mentor location in Tromsø/Karasjok/Bodø, min 3)`.
-    pub fn name_with(&self, bound: &Bound) -> String {
+    pub fn name_with(&self, bound: &GoalBound) -> String {
         with_bound(&self.name, bound)
     }
 }
@@ -130,14 +78,14 @@ impl CompiledSpread {
 
     /// The name with its bound, e.g. `spread 1 (mentor department, max 2 per value)`.
     pub fn name_with_bound(&self) -> String {
-        with_bound(&self.name, &Bound::MaxPerValue(self.max))
+        with_bound(&self.name, &GoalBound::MaxPerValue(self.max))
     }
 }
 
-fn with_bound(name: &str, bound: &Bound) -> String {
+fn with_bound(name: &str, bound: &GoalBound) -> String {
     match name.strip_suffix(')') {
-        Some(head) => format!("{head}, {})", bound.describe()),
-        None => format!("{name} ({})", bound.describe()),
+        Some(head) => format!("{head}, {})", bound),
+        None => format!("{name} ({})", bound),
     }
 }
 
@@ -152,11 +100,12 @@ pub struct Goals {
 
 /// The value a cohort-level goal reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GoalReport {
     /// The goal in words, e.g. `quota 1 (mentor location in Tromsø/Bodø)`.
     pub constraint: String,
-    /// Its bound in words, e.g. `min 3`.
-    pub bound: String,
+    /// Its bound; `Display` gives it in words, e.g. `min 3`.
+    pub bound: GoalBound,
     /// The value reached.
     pub value: f64,
     /// Whether the bound holds.
@@ -171,7 +120,7 @@ pub struct GoalValue {
     /// Goal name with the bound (as used in diagnoses).
     pub name_with_bound: String,
     /// The bound.
-    pub bound: Bound,
+    pub bound: GoalBound,
     /// Pairs counted (for share bounds: the share of all pairs; for spreads: the largest group).
     pub value: f64,
     /// Whether the bound holds.
@@ -183,7 +132,7 @@ impl GoalValue {
     pub fn report(&self) -> GoalReport {
         GoalReport {
             constraint: self.goal.clone(),
-            bound: self.bound.describe(),
+            bound: self.bound,
             value: self.value,
             satisfied: self.satisfied,
         }
@@ -220,16 +169,16 @@ impl Goals {
                     .collect();
                 let mut bounds = Vec::new();
                 if let Some(v) = q.min {
-                    bounds.push(Bound::Min(v));
+                    bounds.push(GoalBound::Min(v));
                 }
                 if let Some(v) = q.max {
-                    bounds.push(Bound::Max(v));
+                    bounds.push(GoalBound::Max(v));
                 }
                 if let Some(s) = q.min_share {
-                    bounds.push(Bound::MinShare(s));
+                    bounds.push(GoalBound::MinShare(s));
                 }
                 if let Some(s) = q.max_share {
-                    bounds.push(Bound::MaxShare(s));
+                    bounds.push(GoalBound::MaxShare(s));
                 }
                 let shown: Vec<&str> = q.values.iter().map(|v| v.trim()).collect();
                 CompiledQuota {
@@ -307,7 +256,7 @@ impl Goals {
             let count = pairs.iter().filter(|&&(i, j)| q.counts(i, j)).count() as f64;
             for b in &q.bounds {
                 let value = match b {
-                    Bound::MinShare(_) | Bound::MaxShare(_) => {
+                    GoalBound::MinShare(_) | GoalBound::MaxShare(_) => {
                         if total > 0.0 {
                             count / total
                         } else {
@@ -318,14 +267,14 @@ impl Goals {
                 };
                 // A share bound on zero pairs holds trivially (0 >= share * 0).
                 let satisfied = match b {
-                    Bound::MinShare(s) | Bound::MaxShare(s) if total > 0.0 => {
+                    GoalBound::MinShare(s) | GoalBound::MaxShare(s) if total > 0.0 => {
                         if b.is_lower() {
                             count >= s * total - EPS
                         } else {
                             count <= s * total + EPS
                         }
                     }
-                    Bound::MinShare(_) | Bound::MaxShare(_) => true,
+                    GoalBound::MinShare(_) | GoalBound::MaxShare(_) => true,
                     _ => b.holds(value),
                 };
                 out.push(GoalValue {
@@ -348,7 +297,7 @@ impl Goals {
             out.push(GoalValue {
                 goal: s.name.clone(),
                 name_with_bound: s.name_with_bound(),
-                bound: Bound::MaxPerValue(s.max),
+                bound: GoalBound::MaxPerValue(s.max),
                 value: f64::from(largest),
                 satisfied: largest <= s.max,
             });
@@ -405,7 +354,7 @@ mod tests {
         let g = Goals::compile(&cohort(), &[q.clone(), q], &[s]);
         assert_eq!(g.quotas[0].member, vec![true, false, true]);
         assert_eq!(
-            g.quotas[1].name_with(&Bound::Min(3)),
+            g.quotas[1].name_with(&GoalBound::Min(3)),
             "quota 2 (mentor location in Tromsø/Karasjok/Bodø, min 3)"
         );
         let v = g.evaluate(&[Some(0), Some(1), Some(2)]);

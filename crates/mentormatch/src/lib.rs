@@ -8,63 +8,65 @@
 //! threads, and nothing touches the network.
 #![forbid(unsafe_code)]
 
-pub mod hall;
-pub mod lap;
-
-pub use lap::{LapError, LapSolution};
-pub mod config;
-pub mod criteria;
+// The modules in layers: each uses only the ones above it (`tests/module_dag.rs` checks this).
+//
+// Foundations, used everywhere.
+pub mod csv_safe;
 pub mod diagnosis;
 pub mod error;
-pub mod input;
+pub mod goal_bound;
 pub mod model;
-pub mod preferences;
-
-pub use config::{Config, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};
-pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeasure};
-pub use error::{Error, InputError, Location, Result};
-pub use input::{load_cohort, read_history, read_matrix, read_mentees, read_mentors, DenseMatrix};
-pub use model::{Cohort, Field, FieldValue, Mentee, Mentor, Participant, Profile, Side};
-pub mod alternatives;
-pub mod column_check;
-pub mod csv_safe;
-pub mod duals;
-pub mod field_rules;
-pub mod problem;
-pub mod rematch;
-pub mod report;
-pub mod score;
-pub mod suggest;
-
-pub use problem::{Problem, RuleReason, ScoreMatrix};
-pub use score::Scorer;
-pub mod exact;
-pub mod explain;
-pub mod goals;
-pub mod heuristic;
-pub mod ilp;
-pub mod lagrange;
 pub mod progress;
-pub mod result;
-pub mod selection;
-pub mod solver;
-pub mod sparse;
 pub mod synthetic;
 mod values;
+// Ranked preferences: the lists participants give (read by criteria, rules and stability).
+pub mod preferences;
+// What is asked: criteria, then the configuration that holds them and the rules.
+pub mod config;
+pub mod criteria;
+// Reading the application forms.
+pub mod input;
+// Compiling: scores, then the problem (rules checked, Hall's condition).
+pub mod problem;
+pub mod score;
+// What a problem asks beyond the pairs: cohort goals; why a pair scores what it does.
+pub mod explain;
+pub mod goals;
+// Solving: assignment kernels, the backend trait, the backends, the choice among them.
+pub mod backends;
+pub mod lap;
+pub mod selection;
+pub mod solver;
+// Stability: blocking pairs of any matching, the price of stability, audits.
+pub mod stability;
+// What comes out, and the questions asked of it afterwards.
+pub mod analysis;
+pub mod report;
+pub mod result;
 
+pub use backends::exact::ExactBackend;
+pub use backends::heuristic::HeuristicBackend;
+pub use backends::ilp::IlpBackend;
+pub use backends::lagrange::LagrangianBackend;
+pub use backends::sparse::SparseExactBackend;
+pub use backends::stable::StableBackend;
+pub use config::{Config, Engine, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};
+pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeasure};
 pub use diagnosis::{Infeasibility, QuotaViolation};
+pub use error::{Error, InputError, Location, Result};
 pub use explain::{CriterionScore, Explanation};
-pub use goals::Goals;
-pub use heuristic::HeuristicBackend;
-pub use ilp::{Engine, IlpBackend};
-pub use lagrange::LagrangianBackend;
-pub use preferences::audit::{BlockingPair, PriceOfStability};
-pub use preferences::stable::StableBackend;
+pub use goal_bound::GoalBound;
+pub use goals::{GoalReport, Goals};
+pub use input::{load_cohort, read_history, read_matrix, read_mentees, read_mentors, DenseMatrix};
+pub use lap::{LapError, LapSolution};
+pub use model::{Cohort, Field, FieldValue, Mentee, Mentor, Participant, Profile, Side};
 pub use preferences::{PreferenceConfig, PreferenceSide, Preferences, Unlisted};
+pub use problem::{Problem, RuleReason, ScoreMatrix};
 pub use progress::{Progress, ProgressHandle};
-pub use result::{GoalReport, MatchResult, Pair, Unmatched};
-pub use solver::{Backend, Settings, Solution, SolveStatus};
-pub use sparse::SparseExactBackend;
+pub use result::{MatchResult, Pair, Stats, Unmatched, UnmatchedReason};
+pub use score::Scorer;
+pub use solver::{Backend, Note, NoteKind, Settings, Solution, SolveStatus};
+pub use stability::{BlockingPair, PriceOfStability};
 pub use synthetic::synthetic_cohort;
 
 /// Matches a cohort: compiles the problem, picks the backend the configuration asks for and
@@ -85,33 +87,36 @@ pub fn solve(problem: &Problem) -> Result<MatchResult> {
 
 /// Like [`solve`], with explicit settings (e.g. a progress sink).
 pub fn solve_with(problem: &Problem, settings: &Settings) -> Result<MatchResult> {
+    let started = std::time::Instant::now();
     let (backend, why) = selection::select(problem, problem.config().solver)?;
     let mut solution = backend.solve(problem, settings)?;
     if let Some(why) = why {
-        solution.notes.insert(0, why);
+        solution.notes.insert(0, solver::Note::auto_choice(why));
     }
     let assignment = solution.assignment.clone();
-    let mut result = result::build(problem, solution);
+    let stats = result::Stats {
+        solve_seconds: started.elapsed().as_secs_f64(),
+    };
+    let mut result = result::build(problem, solution, stats);
     if problem.preferences().is_some() && result.status != SolveStatus::NoSolutionFound {
         let pairs = problem.n_mentees() as u128 * problem.n_mentors() as u128;
         if problem.config().has_cohort_constraints() {
-            result.notes.push(
-                "price of stability not computed: stable matchings cannot honour quotas or spreads"
-                    .to_string(),
-            );
-        } else if pairs > preferences::audit::PRICE_MAX_PAIRS {
-            result.notes.push(format!(
+            result.notes.push(Note::unsupported(
+                "price of stability not computed: stable matchings cannot honour quotas or spreads",
+            ));
+        } else if pairs > stability::PRICE_MAX_PAIRS {
+            result.notes.push(Note::limit(format!(
                 "price of stability not computed: {} x {} is above {} pairs",
                 problem.n_mentees(),
                 problem.n_mentors(),
-                preferences::audit::PRICE_MAX_PAIRS
-            ));
+                stability::PRICE_MAX_PAIRS
+            )));
         } else {
-            match preferences::audit::price_of_stability(problem, &assignment) {
+            match stability::price_of_stability(problem, &assignment) {
                 Ok(p) => result.price_of_stability = p,
                 Err(e) => result
                     .notes
-                    .push(format!("price of stability not computed: {e}")),
+                    .push(Note::limit(format!("price of stability not computed: {e}"))),
             }
         }
     }

@@ -6,12 +6,14 @@ use sha2::{Digest, Sha256};
 
 use crate::config::PairRef;
 use crate::explain::CriterionScore;
+use crate::goals::GoalReport;
 use crate::model::{Cohort, Participant};
 use crate::problem::Problem;
-use crate::solver::{Solution, SolveStatus};
+use crate::solver::{Note, Solution, SolveStatus};
 
 /// A pair made by the matcher.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Pair {
     /// Mentee id.
     pub mentee_id: String,
@@ -29,17 +31,101 @@ pub struct Pair {
 
 /// Someone left without a partner (or a mentor with places left), and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Unmatched {
     /// Participant id.
     pub id: String,
-    /// Why.
-    pub reason: String,
+    /// Why; `Display` gives it in words.
+    pub reason: UnmatchedReason,
 }
 
-pub use crate::goals::GoalReport;
+/// Why someone has no partner (or a mentor has places left).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum UnmatchedReason {
+    /// No mentor with a place is allowed for this mentee under the hard rules.
+    NoAllowedMentor {
+        /// One rule that blocks a pair, in words, e.g. `same department`.
+        example: Option<String>,
+    },
+    /// The solve ended before any matching meeting every rule and goal was found.
+    NoSolutionInTime,
+    /// Every place of every allowed mentor went to someone else.
+    PlacesTaken {
+        /// How many mentors are allowed for this mentee.
+        allowed: usize,
+        /// The first few of them (at most five), by id.
+        first: Vec<String>,
+    },
+    /// A mentor with capacity 0.
+    Unavailable,
+    /// A mentor none of whose places were used.
+    NotSelected,
+    /// A mentor with some places used and some left.
+    PlacesLeft {
+        /// Places used.
+        used: u32,
+        /// The mentor's capacity.
+        capacity: u32,
+    },
+}
+
+/// The reason in words, as the CLI, the report and Python show it.
+impl std::fmt::Display for UnmatchedReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnmatchedReason::NoAllowedMentor { example } => {
+                write!(f, "no mentor is allowed under the hard rules")?;
+                match example {
+                    Some(e) => write!(f, " (e.g. {e})"),
+                    None => Ok(()),
+                }
+            }
+            UnmatchedReason::NoSolutionInTime => f.write_str("no solution was found in time"),
+            UnmatchedReason::PlacesTaken { allowed, first } => {
+                let more = allowed.saturating_sub(first.len());
+                let more = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                write!(
+                    f,
+                    "all places of the {allowed} allowed mentor(s) ({}{more}) went to mentees with no other option or a better fit",
+                    first.join(", ")
+                )
+            }
+            UnmatchedReason::Unavailable => f.write_str("capacity 0: not available this round"),
+            UnmatchedReason::NotSelected => {
+                f.write_str("not selected: the chosen mentors fit the mentees better")
+            }
+            UnmatchedReason::PlacesLeft { used, capacity } => {
+                write!(f, "{used} of {capacity} places used")
+            }
+        }
+    }
+}
+
+/// How long a solve took. Timings differ from run to run, so they are kept apart from what was
+/// found: two results are equal when their pairs, bounds and notes are, whatever their stats.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Wall-clock seconds the backend took (selection included, compiling the problem not).
+    pub solve_seconds: f64,
+}
+
+/// Always equal: see [`Stats`].
+impl PartialEq for Stats {
+    fn eq(&self, _: &Stats) -> bool {
+        true
+    }
+}
 
 /// Everything a run produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MatchResult {
     /// Pairs, in mentee order.
     pub pairs: Vec<Pair>,
@@ -63,16 +149,19 @@ pub struct MatchResult {
     pub goals: Vec<GoalReport>,
     /// sha256 of the input, configuration and version: the same fingerprint means the same run.
     pub fingerprint: String,
-    /// Remarks from the solver (automatic choices, limits hit).
-    pub notes: Vec<String>,
-    /// Pairs not made that would both rather be together than with whom they got (see
-    /// [`crate::preferences`]); `None` when the audit was skipped (a note says why).
+    /// Remarks from the solver (automatic choices, limits hit), each with its kind.
+    pub notes: Vec<Note>,
+    /// How long the solve took; not part of the result's identity (see [`Stats`]).
     #[serde(default)]
-    pub blocking_pairs: Option<Vec<crate::preferences::audit::BlockingPair>>,
+    pub stats: Stats,
+    /// Pairs not made that would both rather be together than with whom they got (see
+    /// [`crate::stability`]); `None` when the audit was skipped (a note says why).
+    #[serde(default)]
+    pub blocking_pairs: Option<Vec<crate::stability::BlockingPair>>,
     /// With ranked preferences: the stable matching's total and blocking pairs next to the
     /// best total's, so the coordinator chooses knowingly.
     #[serde(default)]
-    pub price_of_stability: Option<crate::preferences::audit::PriceOfStability>,
+    pub price_of_stability: Option<crate::stability::PriceOfStability>,
 }
 
 impl MatchResult {
@@ -98,10 +187,11 @@ impl MatchResult {
         let notes = if self.notes.is_empty() {
             String::new()
         } else {
-            format!(" ({})", self.notes.join("; "))
+            let words: Vec<&str> = self.notes.iter().map(|n| n.message.as_str()).collect();
+            format!(" ({})", words.join("; "))
         };
         Some(crate::error::Error::Solver(format!(
-            "no matching meeting every rule and goal was found within the time limit{bound}{notes};              raise the time limit or relax the goals"
+            "no matching meeting every rule and goal was found within the time limit{bound}{notes}; raise the time limit or relax the goals"
         )))
     }
 
@@ -129,7 +219,7 @@ pub fn fingerprint(cohort: &Cohort, problem: &Problem, past: &[PairRef]) -> Stri
 }
 
 /// Builds the result of `solution` for `problem`.
-pub fn build(problem: &Problem, solution: Solution) -> MatchResult {
+pub fn build(problem: &Problem, solution: Solution, stats: Stats) -> MatchResult {
     let cohort = problem.cohort();
     let mut pairs = Vec::new();
     let mut used = vec![0u32; problem.n_mentors()];
@@ -162,11 +252,14 @@ pub fn build(problem: &Problem, solution: Solution) -> MatchResult {
         .map(|(j, m)| Unmatched {
             id: m.id().to_string(),
             reason: if m.capacity == 0 {
-                "capacity 0: not available this round".to_string()
+                UnmatchedReason::Unavailable
             } else if used[j] == 0 {
-                "not selected: the chosen mentors fit the mentees better".to_string()
+                UnmatchedReason::NotSelected
             } else {
-                format!("{} of {} places used", used[j], m.capacity)
+                UnmatchedReason::PlacesLeft {
+                    used: used[j],
+                    capacity: m.capacity,
+                }
             },
         })
         .collect();
@@ -174,18 +267,16 @@ pub fn build(problem: &Problem, solution: Solution) -> MatchResult {
     let mut notes = solution.notes;
     let blocking_pairs = if solution.status == SolveStatus::NoSolutionFound {
         None
-    } else if crate::preferences::audit::audit_cost(problem)
-        > crate::preferences::audit::AUTO_AUDIT_MAX_PAIRS
-    {
-        notes.push(format!(
+    } else if crate::stability::audit_cost(problem) > crate::stability::AUTO_AUDIT_MAX_PAIRS {
+        notes.push(Note::limit(format!(
             "stability audit skipped: {} mentees rank by score, every one of their {} x {} pairs would be scored; run `mentormatch audit` to audit anyway",
             if problem.preferences().is_some() { "the" } else { "all" },
             problem.n_mentees(),
             problem.n_mentors()
-        ));
+        )));
         None
     } else {
-        Some(crate::preferences::audit::blocking_pairs(
+        Some(crate::stability::blocking_pairs(
             problem,
             &solution.assignment,
         ))
@@ -210,41 +301,31 @@ pub fn build(problem: &Problem, solution: Solution) -> MatchResult {
         goals: crate::goals::Goals::of(problem).report(&solution.assignment),
         fingerprint: fingerprint(cohort, problem, problem.past_pairs()),
         notes,
+        stats,
         blocking_pairs,
         price_of_stability: None,
     }
 }
 
-fn unmatched_mentee_reason(problem: &Problem, i: usize, status: SolveStatus) -> String {
+fn unmatched_mentee_reason(problem: &Problem, i: usize, status: SolveStatus) -> UnmatchedReason {
     let allowed: Vec<usize> = (0..problem.n_mentors())
         .filter(|&j| problem.pair(i, j).1 && problem.capacity()[j] > 0)
         .collect();
     if allowed.is_empty() {
-        let reasons: Vec<String> = (0..problem.n_mentors().min(1))
+        let example = (0..problem.n_mentors().min(1))
             .flat_map(|j| problem.explain(i, j).blocked_by)
-            .collect();
-        let example = reasons
-            .first()
-            .map(|r| format!(" (e.g. {r})"))
-            .unwrap_or_default();
-        return format!("no mentor is allowed under the hard rules{example}");
+            .next();
+        return UnmatchedReason::NoAllowedMentor { example };
     }
     if status == SolveStatus::NoSolutionFound {
-        return "no solution was found in time".into();
+        return UnmatchedReason::NoSolutionInTime;
     }
-    let ids: Vec<&str> = allowed
-        .iter()
-        .take(5)
-        .map(|&j| problem.cohort().mentors[j].id())
-        .collect();
-    let more = if allowed.len() > 5 {
-        format!(" and {} more", allowed.len() - 5)
-    } else {
-        String::new()
-    };
-    format!(
-        "all places of the {} allowed mentor(s) ({}{more}) went to mentees with no other option or a better fit",
-        allowed.len(),
-        ids.join(", ")
-    )
+    UnmatchedReason::PlacesTaken {
+        allowed: allowed.len(),
+        first: allowed
+            .iter()
+            .take(5)
+            .map(|&j| problem.cohort().mentors[j].id().to_string())
+            .collect(),
+    }
 }

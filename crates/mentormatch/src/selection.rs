@@ -19,7 +19,7 @@ pub const LAGRANGIAN_MAX_MENTEES: usize = 5000;
 pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, Option<String>)> {
     if problem.config().objective == crate::config::Objective::Stable {
         return match kind {
-            SolverKind::Auto => Ok((Box::new(crate::preferences::stable::StableBackend), None)),
+            SolverKind::Auto => Ok((Box::new(crate::backends::stable::StableBackend), None)),
             other => Err(crate::error::Error::Solver(format!(
                 "objective = \"stable\" has its own algorithm (deferred acceptance); solver = \"{}\" cannot find stable matchings: use solver = \"auto\"",
                 other.as_str()
@@ -27,13 +27,15 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
         };
     }
     match kind {
-        SolverKind::Exact => Ok((Box::new(crate::exact::ExactBackend), None)),
-        SolverKind::Heuristic => Ok((Box::new(crate::heuristic::HeuristicBackend), None)),
-        SolverKind::Sparse => Ok((Box::new(crate::sparse::SparseExactBackend), None)),
-        SolverKind::Lagrangian => Ok((Box::new(crate::lagrange::LagrangianBackend), None)),
+        SolverKind::Exact => Ok((Box::new(crate::backends::exact::ExactBackend), None)),
+        SolverKind::Heuristic => Ok((Box::new(crate::backends::heuristic::HeuristicBackend), None)),
+        SolverKind::Sparse => Ok((Box::new(crate::backends::sparse::SparseExactBackend), None)),
+        SolverKind::Lagrangian => {
+            Ok((Box::new(crate::backends::lagrange::LagrangianBackend), None))
+        }
         SolverKind::Auto => {
-            let dense = dense_bytes(problem);
-            let budget = memory_budget(problem);
+            let dense = problem.dense_bytes();
+            let budget = problem.memory_budget();
             if dense > u128::from(budget) {
                 let gib = |b: u128| b as f64 / f64::from(1u32 << 30);
                 let why = format!(
@@ -47,12 +49,12 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
                     || problem.n_mentees() > SPARSE_EXACT_MAX_MENTEES
                 {
                     Ok((
-                        Box::new(crate::heuristic::HeuristicBackend),
+                        Box::new(crate::backends::heuristic::HeuristicBackend),
                         Some(format!("{why}: the heuristic backend (sparse candidates, local search, with an upper bound)")),
                     ))
                 } else {
                     Ok((
-                        Box::new(crate::sparse::SparseExactBackend),
+                        Box::new(crate::backends::sparse::SparseExactBackend),
                         Some(format!("{why}: the sparse exact backend (optimal over the candidate pairs, with a bound)")),
                     ))
                 };
@@ -61,7 +63,7 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
                 && problem.n_mentees() > LAGRANGIAN_MAX_MENTEES
             {
                 return Ok((
-                    Box::new(crate::heuristic::HeuristicBackend),
+                    Box::new(crate::backends::heuristic::HeuristicBackend),
                     Some(format!(
                         "auto: cohort goals with more than {LAGRANGIAN_MAX_MENTEES} mentees: the heuristic backend (sparse candidates, goal repair, with an upper bound)"
                     )),
@@ -69,49 +71,19 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
             }
             if problem.config().has_cohort_constraints() {
                 Ok((
-                    Box::new(crate::lagrange::LagrangianBackend),
+                    Box::new(crate::backends::lagrange::LagrangianBackend),
                     Some("auto: the Lagrangian goals backend, because the configuration has cohort-level goals".to_string()),
                 ))
             } else {
-                Ok((Box::new(crate::exact::ExactBackend), None))
+                Ok((Box::new(crate::backends::exact::ExactBackend), None))
             }
         }
         SolverKind::Ilp => {
             let backend = match problem.config().ilp_engine {
-                Some(engine) => crate::ilp::IlpBackend::with_engine(engine)?,
-                None => crate::ilp::IlpBackend::new()?,
+                Some(engine) => crate::backends::ilp::IlpBackend::with_engine(engine)?,
+                None => crate::backends::ilp::IlpBackend::new()?,
             };
             Ok((Box::new(backend), None))
         }
     }
-}
-
-/// Bytes the dense exact backend needs: the score matrix with its mask (`n * m * (8 + 1)`) plus
-/// the assignment cost matrix (`n` rows by one column per usable mentor place, 8 bytes each).
-pub fn dense_bytes(problem: &Problem) -> u128 {
-    let n = problem.n_mentees() as u128;
-    let m = problem.n_mentors() as u128;
-    let cols: u128 = problem
-        .capacity()
-        .iter()
-        .map(|&c| u128::from(c).min(n))
-        .sum();
-    n * m * 9 + n * cols * 8
-}
-
-/// The memory budget for dense matrices: `config.memory_budget`, or a quarter of
-/// `MemAvailable` from `/proc/meminfo`, or 4 GiB when that cannot be read.
-pub fn memory_budget(problem: &Problem) -> u64 {
-    if let Some(b) = problem.config().memory_budget {
-        return b;
-    }
-    available_memory().map_or(4 << 30, |a| a / 4)
-}
-
-/// `MemAvailable` in bytes, when the platform says.
-pub fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }

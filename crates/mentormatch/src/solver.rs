@@ -72,7 +72,83 @@ pub struct Solution {
     /// The backend's name.
     pub backend: &'static str,
     /// Things the user should know (auto choices, relaxations, time limits hit).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// Something the user should know about how a solve went: what kind of thing, and in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Note {
+    /// What the note is about, for programs that pick notes (the CLI shows `auto_choice` ones
+    /// even when quiet).
+    pub kind: NoteKind,
+    /// The note in words, e.g. `auction: 1204 bids`.
+    pub message: String,
+}
+
+/// The kinds of [`Note`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NoteKind {
+    /// Why `solver = "auto"` chose the backend it did.
+    AutoChoice,
+    /// The backend handed the problem (or a part) to another method, and why.
+    Fallback,
+    /// Part of the configuration this backend does not honour, and what it did instead.
+    Unsupported,
+    /// A time limit or budget ended the solve before it finished.
+    Limit,
+    /// What the objective or the goals allowed (e.g. the best lowest score under `maxmin`).
+    Objective,
+    /// A cohort goal the matching does not meet (the backend could not meet it).
+    GoalNotMet,
+    /// How the solve went: candidates, rounds, bounds along the way.
+    Detail,
+}
+
+impl Note {
+    fn new(kind: NoteKind, message: impl Into<String>) -> Note {
+        Note {
+            kind,
+            message: message.into(),
+        }
+    }
+    /// A [`NoteKind::AutoChoice`] note.
+    pub fn auto_choice(message: impl Into<String>) -> Note {
+        Note::new(NoteKind::AutoChoice, message)
+    }
+    /// A [`NoteKind::Fallback`] note.
+    pub fn fallback(message: impl Into<String>) -> Note {
+        Note::new(NoteKind::Fallback, message)
+    }
+    /// A [`NoteKind::Unsupported`] note.
+    pub fn unsupported(message: impl Into<String>) -> Note {
+        Note::new(NoteKind::Unsupported, message)
+    }
+    /// A [`NoteKind::Limit`] note.
+    pub fn limit(message: impl Into<String>) -> Note {
+        Note::new(NoteKind::Limit, message)
+    }
+    /// A [`NoteKind::Objective`] note.
+    pub fn objective(message: impl Into<String>) -> Note {
+        Note::new(NoteKind::Objective, message)
+    }
+    /// A [`NoteKind::GoalNotMet`] note.
+    pub fn goal_not_met(message: impl Into<String>) -> Note {
+        Note::new(NoteKind::GoalNotMet, message)
+    }
+    /// A [`NoteKind::Detail`] note.
+    pub fn detail(message: impl Into<String>) -> Note {
+        Note::new(NoteKind::Detail, message)
+    }
+}
+
+/// The message.
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// Knobs every backend understands.

@@ -2,7 +2,7 @@
 //! forbidden and compare the best totals; check the alternative mentor reaches that total.
 #![allow(clippy::unwrap_used, clippy::needless_range_loop)]
 
-use mentormatch::alternatives::alternatives;
+use mentormatch::analysis::alternatives::alternatives;
 use mentormatch::report::reasons::assignment;
 use mentormatch::{
     synthetic_cohort, Cohort, Config, Error, PairRef, Participant, Problem, SolverKind,
@@ -150,7 +150,7 @@ fn more_mentees_than_places_some_left_unmatched() {
 
 #[test]
 fn suggestions_keep_the_rules_and_rank_by_score_minus_price() {
-    use mentormatch::suggest::suggest;
+    use mentormatch::analysis::suggest::suggest;
     for seed in 300..330u64 {
         let n = 4 + (seed % 5) as usize;
         let mut cohort = synthetic_cohort(n, n + 2, seed);
@@ -215,7 +215,7 @@ fn a_star_mentor_does_not_head_every_list() {
         vec![mentormatch::Criterion::new(mentormatch::CriterionKind::Numeric, "fit").weight(1.0)];
     cfg.criteria[0].scale = Some(20.0);
     let problem = Problem::new(cohort, cfg, vec![]).unwrap();
-    let s = mentormatch::suggest::suggest(&problem, 3).unwrap();
+    let s = mentormatch::analysis::suggest::suggest(&problem, 3).unwrap();
     let star = problem.mentor_index("S").unwrap();
     let holder = s
         .rows

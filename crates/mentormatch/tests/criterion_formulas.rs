@@ -198,3 +198,96 @@ fn numeric_values_are_monotone_in_the_mentor_value() {
         }
     }
 }
+
+/// The criterion statistics the CLI, Python and the reports show, against the hand-computed
+/// values of the pairs made; and the pair table's columns, rows and cells.
+#[test]
+fn criterion_stats_and_pair_table_follow_the_hand_computed_values() {
+    use mentormatch::report::table::{criterion_stats, Cells, PairTable};
+    let p = problem();
+    let r = mentormatch::solve(&p).unwrap();
+    assert_eq!(r.pairs.len(), 3);
+    let index =
+        |id: &str, prefix: &str| id.trim_start_matches(prefix).parse::<usize>().unwrap() - 1;
+    let stats = criterion_stats(&p, &r);
+    assert_eq!(stats.len(), 9);
+    for (k, s) in stats.iter().enumerate() {
+        let values: Vec<Option<f64>> = r
+            .pairs
+            .iter()
+            .map(|pair| EXPECTED[index(&pair.mentee_id, "L")][index(&pair.mentor_id, "M")][k])
+            .collect();
+        let known: Vec<f64> = values.iter().flatten().copied().collect();
+        assert_eq!(s.label, r.criteria[k]);
+        assert_eq!(s.unknown, values.len() - known.len(), "{}", s.label);
+        assert_eq!(
+            s.full,
+            known.iter().filter(|&&v| v >= 1.0).count(),
+            "{}",
+            s.label
+        );
+        assert_eq!(
+            s.not_met,
+            known.iter().filter(|&&v| v == 0.0).count(),
+            "{}",
+            s.label
+        );
+        assert_eq!(s.partly, known.len() - s.full - s.not_met, "{}", s.label);
+        match s.mean {
+            Some(m) => assert!((m - known.iter().sum::<f64>() / known.len() as f64).abs() < 1e-12),
+            None => assert!(known.is_empty()),
+        }
+    }
+
+    let t = PairTable::with_unmatched(&r);
+    let mut header = vec!["mentee_id", "mentor_id", "score"];
+    header.extend(r.criteria.iter().map(String::as_str));
+    header.extend(["pinned", "explanation"]);
+    assert_eq!(t.header(), header);
+    assert_eq!(t.rows, r.pairs.len() + r.unmatched_mentees.len());
+    for (row, pair) in r.pairs.iter().enumerate() {
+        let cells = t.text_row(row);
+        assert_eq!(cells[0], pair.mentee_id);
+        assert_eq!(cells[1], pair.mentor_id);
+        // numbers read back equal: the CSV holds them at full precision
+        assert_eq!(cells[2].parse::<f64>().unwrap(), pair.score);
+        for (k, b) in pair.breakdown.iter().enumerate() {
+            assert_eq!(cells[3 + k].parse::<f64>().unwrap(), b.points);
+        }
+        assert_eq!(cells[header.len() - 1], pair.explanation);
+    }
+    match &t.columns[2].cells {
+        Cells::Number(v) => assert!(v.iter().all(Option::is_some)),
+        other => panic!("score column is {other:?}"),
+    }
+}
+
+/// An unmatched mentee is a row with no mentor, no score and the reason in words.
+#[test]
+fn the_pair_table_lists_the_unmatched_with_their_reasons() {
+    use mentormatch::report::table::PairTable;
+    let mut cfg = Config::from_toml_str(CONFIG, "test.toml").unwrap();
+    cfg.allow_unmatched = true;
+    let mentors = mentors_from_reader(MENTORS.as_bytes(), "mentors", &cfg.columns).unwrap();
+    let mut mentees = mentees_from_reader(MENTEES.as_bytes(), "mentees", &cfg.columns).unwrap();
+    let extra = mentees_from_reader(
+        "id,department,age,interests,cultural_competence,needs\nL4,Drama,40,a,x,a\n".as_bytes(),
+        "mentees",
+        &cfg.columns,
+    )
+    .unwrap();
+    mentees.extend(extra);
+    let p = Problem::new(Cohort { mentors, mentees }, cfg, vec![]).unwrap();
+    let r = mentormatch::solve(&p).unwrap();
+    assert_eq!(r.unmatched_mentees.len(), 1);
+    let t = PairTable::with_unmatched(&r);
+    let last = t.text_row(t.rows - 1);
+    let u = &r.unmatched_mentees[0];
+    assert_eq!(last[0], u.id);
+    assert_eq!(last[1], "");
+    assert_eq!(last[2], "");
+    assert_eq!(last[last.len() - 2], "false");
+    assert_eq!(last[last.len() - 1], u.reason.to_string());
+    assert!(last[last.len() - 1].starts_with("all places of the 3 allowed mentor(s) (M1, M2, M3)"));
+    assert_eq!(PairTable::pairs(&r).rows, r.pairs.len());
+}

@@ -1,6 +1,6 @@
 //! Hall violator and b-matching tests against brute force over subsets.
 
-use mentormatch::hall::{hall_violator, max_matching, HallWitness};
+use mentormatch::problem::hall::{hall_violator, max_matching, HallWitness};
 use proptest::prelude::*;
 
 /// Total places of the mentors adjacent to the mentee set `mask`.

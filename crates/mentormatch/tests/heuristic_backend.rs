@@ -179,12 +179,12 @@ fn quotas_and_spreads_are_repaired_or_reported() {
     }
     let spread_ok = per_loc.values().all(|&c| c <= 30);
     assert!(
-        spread_ok || r.notes.iter().any(|n| n.contains("spread 1")),
+        spread_ok || r.notes.iter().any(|n| n.message.contains("spread 1")),
         "{:?}",
         r.notes
     );
     assert!(
-        north >= 25 || r.notes.iter().any(|n| n.contains("quota 1")),
+        north >= 25 || r.notes.iter().any(|n| n.message.contains("quota 1")),
         "{:?}",
         r.notes
     );
@@ -207,7 +207,7 @@ fn assert_notes_match_goal_table(r: &mentormatch::MatchResult) {
         let noted = r
             .notes
             .iter()
-            .any(|n| n.starts_with(&format!("goal not met: {id} (")));
+            .any(|n| n.message.starts_with(&format!("goal not met: {id} (")));
         assert_eq!(noted, !g.satisfied, "{g:?} {:?}", r.notes);
     }
 }
@@ -269,7 +269,9 @@ fn column_generation_certifies_the_dense_optimum() {
             e.objective
         );
         assert!(
-            h.notes.iter().any(|x| x.starts_with("pricing round 2")),
+            h.notes
+                .iter()
+                .any(|x| x.message.starts_with("pricing round 2")),
             "pricing had to add pairs: {:?}",
             h.notes
         );

@@ -9,7 +9,7 @@ mod common;
 use std::collections::HashMap;
 
 use mentormatch::{
-    exact::ExactBackend, Backend, Cohort, Config, Engine, Error, IlpBackend, Infeasibility,
+    Backend, Cohort, Config, Engine, Error, ExactBackend, IlpBackend, Infeasibility,
     LagrangianBackend, MatchResult, Mentee, Mentor, Objective, PairRef, Participant, Problem,
     Quota, Settings, Side, SolveStatus, SolverKind, Spread,
 };
@@ -26,7 +26,7 @@ fn engines() -> Vec<Engine> {
 fn solve_with(engine: Engine, problem: &Problem) -> mentormatch::Result<MatchResult> {
     let backend = IlpBackend::with_engine(engine)?;
     let sol = backend.solve(problem, &Settings::from_problem(problem))?;
-    Ok(mentormatch::result::build(problem, sol))
+    Ok(mentormatch::result::build(problem, sol, Default::default()))
 }
 
 // ---- independent goal checks -------------------------------------------------------------
@@ -325,7 +325,7 @@ proptest! {
     fn without_goals_ilp_equals_exact(cohort in common::cohort(6, 7), allow in any::<bool>()) {
         let config = ilp_config(allow, Objective::Total, vec![], vec![]);
         let problem = Problem::new(cohort, config, vec![]).unwrap();
-        let exact = ExactBackend.solve(&problem, &Settings::default()).map(|s| mentormatch::result::build(&problem, s));
+        let exact = ExactBackend.solve(&problem, &Settings::default()).map(|s| mentormatch::result::build(&problem, s, Default::default()));
         for engine in engines() {
             let ilp = solve_with(engine, &problem);
             match (&exact, &ilp) {
@@ -400,7 +400,7 @@ proptest! {
     fn maxmin_without_goals_agrees_with_exact(cohort in common::cohort(5, 6), allow in any::<bool>()) {
         let config = ilp_config(allow, Objective::Maxmin, vec![], vec![]);
         let problem = Problem::new(cohort, config, vec![]).unwrap();
-        let exact = ExactBackend.solve(&problem, &Settings::default()).map(|s| mentormatch::result::build(&problem, s));
+        let exact = ExactBackend.solve(&problem, &Settings::default()).map(|s| mentormatch::result::build(&problem, s, Default::default()));
         for engine in engines() {
             match (&exact, solve_with(engine, &problem)) {
                 (Ok(e), Ok(i)) => {
@@ -570,7 +570,7 @@ fn auto_picks_the_goals_backend_and_reports_goals() {
     // The Lagrangian goals backend (issue 12); `--solver ilp` stays the plain ILP.
     assert_eq!(r.solver, "lagrangian");
     assert!(
-        r.notes.iter().any(|n| n.starts_with("auto:")),
+        r.notes.iter().any(|n| n.message.starts_with("auto:")),
         "{:?}",
         r.notes
     );
@@ -579,7 +579,8 @@ fn auto_picks_the_goals_backend_and_reports_goals() {
         r.goals[0].constraint,
         "quota 1 (mentor location in Tromsø/Karasjok/Bodø)"
     );
-    assert_eq!(r.goals[0].bound, "min 1");
+    assert_eq!(r.goals[0].bound, mentormatch::GoalBound::Min(1));
+    assert_eq!(r.goals[0].bound.to_string(), "min 1");
     assert_eq!(r.goals[0].value, 1.0);
     assert!(r.goals[0].satisfied);
     // Without goals, auto keeps the exact matcher.
@@ -638,7 +639,7 @@ fn a_time_limit_too_short_for_anything_is_reported_honestly() {
         assert_eq!(r.status, SolveStatus::NoSolutionFound);
         assert!(r.pairs.is_empty());
         assert!(
-            r.notes.iter().any(|n| n.contains("time limit")),
+            r.notes.iter().any(|n| n.message.contains("time limit")),
             "{:?}",
             r.notes
         );
@@ -665,7 +666,7 @@ fn share_quota_with_unmatched_allowed() {
         assert!(
             r.notes
                 .iter()
-                .any(|n| n.contains("cohort goals allow 2 of the 4")),
+                .any(|n| n.message.contains("cohort goals allow 2 of the 4")),
             "{:?}",
             r.notes
         );
@@ -676,7 +677,7 @@ fn share_quota_with_unmatched_allowed() {
 
 fn lagrangian(problem: &Problem) -> mentormatch::Result<MatchResult> {
     let sol = LagrangianBackend.solve(problem, &Settings::from_problem(problem))?;
-    Ok(mentormatch::result::build(problem, sol))
+    Ok(mentormatch::result::build(problem, sol, Default::default()))
 }
 
 fn lagrangian_config(allow: bool, q: Vec<Quota>, s: Vec<Spread>) -> Config {
@@ -887,7 +888,9 @@ fn auto_uses_lagrangian_for_goals() {
     let problem = Problem::new(cohort, config, vec![]).unwrap();
     let r = mentormatch::solve(&problem).unwrap();
     assert_eq!(r.solver, "lagrangian");
-    assert!(r.notes[0].starts_with("auto: the Lagrangian goals backend"));
+    assert!(r.notes[0]
+        .message
+        .starts_with("auto: the Lagrangian goals backend"));
     assert!(r.goals.iter().all(|g| g.satisfied));
 }
 

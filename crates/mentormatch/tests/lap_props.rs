@@ -271,7 +271,7 @@ proptest! {
                 let adj: Vec<Vec<u32>> = (0..nrows)
                     .map(|i| (0..ncols).filter(|&j| c[i * ncols + j] < INF).map(|j| j as u32).collect())
                     .collect();
-                let (size, _) = mentormatch::hall::max_matching(nrows, &adj, &vec![1; ncols]);
+                let (size, _) = mentormatch::problem::hall::max_matching(nrows, &adj, &vec![1; ncols]);
                 prop_assert!(size < nrows, "solver says infeasible but a matching of size {} exists", size);
             }
             Err(e) => prop_assert!(false, "unexpected {e}"),

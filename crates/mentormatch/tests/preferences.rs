@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use mentormatch::preferences::audit::blocking_indices;
-use mentormatch::preferences::stable::stable_matching;
+use mentormatch::backends::stable::stable_matching;
+use mentormatch::stability::blocking_indices;
 use mentormatch::{
     Cohort, Config, Criterion, CriterionKind, Error, Mentee, Mentor, Objective, PairRef, Prefer,
     Problem, Side, Unlisted,

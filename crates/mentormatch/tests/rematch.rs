@@ -1,9 +1,9 @@
 //! Re-matching: what continues, what ends and why, and that the rest is optimal.
 #![allow(clippy::unwrap_used)]
 
+use mentormatch::analysis::rematch::{rematch, Change};
 use mentormatch::config::Columns;
 use mentormatch::input::{mentees_from_reader, mentors_from_reader, PreviousPair};
-use mentormatch::rematch::{rematch, Change};
 use mentormatch::{Cohort, Config, ForbidWhen, PairRef, Problem};
 
 fn cohort(mentors: &str, mentees: &str) -> Cohort {

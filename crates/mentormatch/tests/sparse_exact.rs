@@ -3,8 +3,8 @@
 
 mod common;
 
+use mentormatch::backends::sparse::{CandidateIndex, Prepared};
 use mentormatch::progress::NoProgress;
-use mentormatch::sparse::{CandidateIndex, Prepared};
 use mentormatch::{Config, Error, PairRef, Problem, SolverKind};
 use proptest::prelude::*;
 
@@ -137,7 +137,7 @@ fn auto_says_why_it_went_sparse() {
     let problem = Problem::new(cohort, config(false, SolverKind::Auto, 10), vec![]).unwrap();
     let r = mentormatch::solve(&problem).unwrap();
     assert_eq!(r.solver, "sparse-exact");
-    assert!(r.notes[0].starts_with("auto:"), "{:?}", r.notes);
+    assert!(r.notes[0].message.starts_with("auto:"), "{:?}", r.notes);
     assert_eq!(r.pairs.len(), 50);
     assert!(r.bound.unwrap() >= r.objective);
 }

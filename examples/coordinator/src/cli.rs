@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mentormatch::column_check::{self, FileFields};
+use mentormatch::input::column_check::{self, FileFields};
 use mentormatch::input::{file_fields, read_history, read_matrix, read_mentees, read_mentors};
 use mentormatch::lap::{self, LapError};
 use mentormatch::{Cohort, Config, Error, Mentee, Mentor, Problem, Side, SolverKind};
@@ -363,11 +363,15 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         });
     }
     let alternatives = if a.alternatives {
-        mentormatch::alternatives::check_applicable(&problem, result.status, &result.solver)?;
+        mentormatch::analysis::alternatives::check_applicable(
+            &problem,
+            result.status,
+            &result.solver,
+        )?;
         let plan = mentormatch::report::reasons::assignment(&problem, &result);
         Some(output::alternative_cells(
             &problem,
-            &mentormatch::alternatives::alternatives(&problem, &plan)?,
+            &mentormatch::analysis::alternatives::alternatives(&problem, &plan)?,
         ))
     } else {
         None
@@ -384,7 +388,11 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         write_whole(p, |w| w.write_all(text.as_bytes()))?;
     }
     // Why `auto` chose a sparse backend, and the certificate of a non-exact one.
-    for note in result.notes.iter().filter(|n| n.starts_with("auto:")) {
+    for note in result
+        .notes
+        .iter()
+        .filter(|n| n.kind == mentormatch::NoteKind::AutoChoice)
+    {
         eprintln!("mentormatch: {note}");
     }
     if let (Some(b), Some(g)) = (result.bound, result.gap) {
@@ -425,7 +433,7 @@ fn run_suggest(a: SuggestArgs) -> Result<(), Failure> {
     // The config's own `history` is read by `Problem::new`.
     let past = Vec::new();
     let problem = Problem::new(Cohort { mentors, mentees }, config, past)?;
-    let s = mentormatch::suggest::suggest(&problem, a.top as usize)?;
+    let s = mentormatch::analysis::suggest::suggest(&problem, a.top as usize)?;
     write_out(a.out.as_deref(), |w| {
         output::write_suggestions(w, &problem, &s.rows)
     })?;
@@ -452,19 +460,25 @@ fn run_rematch(a: RematchArgs) -> Result<(), Failure> {
     let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
     // The config's own `history` is read by `Problem::new`.
     let past = Vec::new();
-    let r = mentormatch::rematch::rematch(Cohort { mentors, mentees }, config, past, &previous)?;
+    let r = mentormatch::analysis::rematch::rematch(
+        Cohort { mentors, mentees },
+        config,
+        past,
+        &previous,
+    )?;
     write_out(a.out.as_deref(), |w| output::write_rematch(w, &r))?;
     if let Some(p) = &a.report {
         let text = report::render_rematch(p, &r, &a.mentors, &a.mentees);
         write_whole(p, |w| w.write_all(text.as_bytes()))?;
     }
-    let count = |c: mentormatch::rematch::Change| r.change.iter().filter(|&&x| x == c).count();
+    let count =
+        |c: mentormatch::analysis::rematch::Change| r.change.iter().filter(|&&x| x == c).count();
     eprintln!(
         "mentormatch: {} pairs ({} kept, {} changed, {} new), {} ended, {} unmatched mentees, total score {:.2}",
         r.result.pairs.len(),
-        count(mentormatch::rematch::Change::Kept),
-        count(mentormatch::rematch::Change::Changed),
-        count(mentormatch::rematch::Change::New),
+        count(mentormatch::analysis::rematch::Change::Kept),
+        count(mentormatch::analysis::rematch::Change::Changed),
+        count(mentormatch::analysis::rematch::Change::New),
         r.ended.len(),
         r.result.unmatched_mentees.len(),
         r.result.objective
@@ -489,8 +503,8 @@ fn run_audit(a: AuditArgs) -> Result<(), Failure> {
     )?;
     let problem = Problem::new(cohort, config, Vec::new())?;
     let source = a.pairs.display().to_string();
-    let audit = mentormatch::preferences::audit::audit(&problem, &pairs, &source)?;
-    let text = mentormatch::preferences::report::audit_markdown(&audit, &source);
+    let audit = mentormatch::stability::audit(&problem, &pairs, &source)?;
+    let text = mentormatch::report::stability::audit_markdown(&audit, &source);
     write_out(a.out.as_deref(), |w| w.write_all(text.as_bytes()))?;
     if let Some(p) = &a.blocking_out {
         write_whole(p, |w| output::write_blocking(w, &audit.blocking_pairs))?;

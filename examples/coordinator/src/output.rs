@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use mentormatch::alternatives::Alternative;
+use mentormatch::analysis::alternatives::Alternative;
 
 use mentormatch::csv_safe;
+use mentormatch::report::table::PairTable;
 use mentormatch::{MatchResult, Participant, Problem};
 
 pub(crate) fn csv_err(e: csv::Error) -> io::Error {
@@ -60,9 +61,8 @@ pub fn write_pairs<W: Write>(
     alternatives: Option<&AlternativeCells>,
 ) -> io::Result<W> {
     let mut out = csv::Writer::from_writer(w);
-    let mut header = vec!["mentee_id".to_string(), "mentor_id".into(), "score".into()];
-    header.extend(result.criteria.iter().cloned());
-    header.extend(["pinned".to_string(), "explanation".into()]);
+    let table = PairTable::with_unmatched(result);
+    let mut header: Vec<String> = table.header().into_iter().map(String::from).collect();
     if alternatives.is_some() {
         header.extend([
             "alternative_mentor".to_string(),
@@ -72,25 +72,13 @@ pub fn write_pairs<W: Write>(
     }
     let empty = [String::new(), String::new(), String::new()];
     record(&mut out, &header)?;
-    for p in &result.pairs {
-        let mut row = vec![
-            p.mentee_id.clone(),
-            p.mentor_id.clone(),
-            p.score.to_string(),
-        ];
-        row.extend(p.breakdown.iter().map(|b| b.points.to_string()));
-        row.extend([p.pinned.to_string(), p.explanation.clone()]);
+    for r in 0..table.rows {
+        let mut row = table.text_row(r);
         if let Some(alts) = alternatives {
-            row.extend(alts.get(&p.mentee_id).unwrap_or(&empty).iter().cloned());
-        }
-        record(&mut out, &row)?;
-    }
-    for u in &result.unmatched_mentees {
-        let mut row = vec![u.id.clone(), String::new(), String::new()];
-        row.extend(result.criteria.iter().map(|_| String::new()));
-        row.extend(["false".to_string(), u.reason.clone()]);
-        if alternatives.is_some() {
-            row.extend(empty.iter().cloned());
+            // Unmatched mentees have no alternative: only pairs are in `alts`.
+            let matched = r < result.pairs.len();
+            let cells = matched.then(|| alts.get(&row[0])).flatten();
+            row.extend(cells.unwrap_or(&empty).iter().cloned());
         }
         record(&mut out, &row)?;
     }
@@ -132,7 +120,7 @@ pub fn write_scores<W: Write>(w: W, problem: &Problem) -> io::Result<W> {
 pub fn write_suggestions<W: Write>(
     w: W,
     problem: &Problem,
-    rows: &[mentormatch::suggest::Suggestion],
+    rows: &[mentormatch::analysis::suggest::Suggestion],
 ) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     record(
@@ -160,7 +148,10 @@ pub fn write_suggestions<W: Write>(
 /// status `kept`, `new` or `changed` for the pairs, `unmatched` for mentees without a mentor
 /// (the reason as explanation) and `ended` for each previous pair that does not continue
 /// (its old mentor, and why).
-pub fn write_rematch<W: Write>(w: W, r: &mentormatch::rematch::Rematch) -> io::Result<()> {
+pub fn write_rematch<W: Write>(
+    w: W,
+    r: &mentormatch::analysis::rematch::Rematch,
+) -> io::Result<()> {
     let res = &r.result;
     let mut out = csv::Writer::from_writer(w);
     let mut header = vec![
@@ -192,7 +183,7 @@ pub fn write_rematch<W: Write>(w: W, r: &mentormatch::rematch::Rematch) -> io::R
             String::new(),
         ];
         row.extend(blanks());
-        row.extend(["false".to_string(), u.reason.clone()]);
+        row.extend(["false".to_string(), u.reason.to_string()]);
         record(&mut out, &row)?;
     }
     for e in &r.ended {

@@ -41,7 +41,7 @@ pub fn render(
 /// changed; each ended pair with why) after the summary.
 pub fn render_rematch(
     path: &Path,
-    r: &mentormatch::rematch::Rematch,
+    r: &mentormatch::analysis::rematch::Rematch,
     mentors: &Path,
     mentees: &Path,
 ) -> String {
@@ -50,7 +50,7 @@ pub fn render_rematch(
         .pairs
         .iter()
         .zip(&r.change)
-        .filter(|(_, c)| **c != mentormatch::rematch::Change::Kept)
+        .filter(|(_, c)| **c != mentormatch::analysis::rematch::Change::Kept)
         .map(|(p, c)| {
             vec![
                 c.as_str().to_string(),
@@ -71,7 +71,7 @@ pub fn render_rematch(
     let kept = r
         .change
         .iter()
-        .filter(|&&c| c == mentormatch::rematch::Change::Kept)
+        .filter(|&&c| c == mentormatch::analysis::rematch::Change::Kept)
         .count();
     let intro = format!(
         "{kept} pairs kept; {} ended; the pairs below are new or changed.",
@@ -155,35 +155,13 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
         "| Criterion | Weight | Met fully | Partly | Not met | Unknown | Mean value |"
     );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|");
-    for (c, crit) in problem.criteria().iter().enumerate() {
-        let (mut full, mut part, mut none, mut unknown, mut sum, mut known) = (0, 0, 0, 0, 0.0, 0);
-        for p in &r.pairs {
-            match p.breakdown[c].value {
-                None => unknown += 1,
-                Some(v) => {
-                    known += 1;
-                    sum += v;
-                    if v >= 1.0 {
-                        full += 1;
-                    } else if v > 0.0 {
-                        part += 1;
-                    } else {
-                        none += 1;
-                    }
-                }
-            }
-        }
-        let mean = if known > 0 {
-            format!("{:.2}", sum / f64::from(known))
-        } else {
-            "-".into()
-        };
-        let req = if crit.required { " (required)" } else { "" };
+    for t in mentormatch::report::table::criterion_stats(problem, r) {
+        let mean = t.mean.map_or_else(|| "-".into(), |m| format!("{m:.2}"));
+        let req = if t.required { " (required)" } else { "" };
         let _ = writeln!(
             s,
-            "| {}{req} | {} | {full} | {part} | {none} | {unknown} | {mean} |",
-            crit.label(),
-            crit.weight
+            "| {}{req} | {} | {} | {} | {} | {} | {mean} |",
+            t.label, t.weight, t.full, t.partly, t.not_met, t.unknown
         );
     }
     let _ = writeln!(s);
@@ -196,7 +174,7 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
                 s,
                 "| {} | {} | {} | {} |",
                 md(&g.constraint),
-                md(&g.bound),
+                md(&g.bound.to_string()),
                 g.value,
                 if g.satisfied { "yes" } else { "**no**" }
             );
@@ -233,11 +211,11 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
         }
         let _ = writeln!(s);
     }
-    s.push_str(&mentormatch::preferences::report::markdown(r));
+    s.push_str(&mentormatch::report::stability::markdown(r));
     if !r.notes.is_empty() {
         let _ = writeln!(s, "## Notes\n");
         for n in &r.notes {
-            let _ = writeln!(s, "- {}", md(n));
+            let _ = writeln!(s, "- {}", md(&n.message));
         }
         let _ = writeln!(s);
     }

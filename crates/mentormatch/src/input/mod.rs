@@ -47,6 +47,8 @@
 //! The CSV readers and the `*_from_records` functions (for rows that come from elsewhere, such
 //! as a DataFrame) share one code path and report the same errors.
 
+pub mod column_check;
+
 mod csvrows;
 mod history;
 mod matrix;
@@ -203,7 +205,7 @@ pub fn load_cohort(mentors: &Path, mentees: &Path, config: &Config) -> Result<Co
 
 /// The field keys a participant file provides (standard field names for the standard columns
 /// it has, and the key of every other column), after the `[columns]` mapping; reads only the
-/// header. See [`crate::column_check`].
+/// header. See [`crate::input::column_check`].
 pub fn file_fields(path: &Path, side: Side, columns: &Columns) -> Result<Vec<String>> {
     let source = path.display().to_string();
     let mut rows = CsvRows::new(open(path)?, &source)?;

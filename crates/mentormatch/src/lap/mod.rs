@@ -34,6 +34,7 @@ pub use sparse_csr::{min_weight_full_bipartite_matching, Csr, CsrIndex};
 /// These are the complementary slackness conditions of the LP
 /// `min sum c x, sum_j x_ij = 1, sum_i x_ij <= 1, x >= 0`, so the assignment is optimal.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LapSolution {
     /// `row_to_col[i]` is the column assigned to row `i`.
     pub row_to_col: Vec<usize>,

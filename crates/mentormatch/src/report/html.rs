@@ -2,7 +2,7 @@
 //! offline and print.
 //!
 //! No script, no stylesheet, font or image from elsewhere: the styles are inline, the charts
-//! are inline SVG ([`super::svg`]), and every text from the input (ids, names, values in the
+//! are inline SVG (`svg`), and every text from the input (ids, names, values in the
 //! explanations, goal names, file names) goes through [`escape`], so a participant named
 //! `<script>` is shown as text and never run.
 
@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 
 use super::escape;
 use super::reasons::{self, LeftOut};
-use super::svg::{self, GoalBar, PairBar, Tally};
+use super::svg::{self, GoalBar, PairBar};
+use super::table::criterion_stats;
 use crate::goals::Goals;
 use crate::model::Participant;
 use crate::problem::Problem;
@@ -123,7 +124,7 @@ pub fn html_with(
         format!("<code>{}</code>", escape(&result.fingerprint)),
     );
     s.push_str("</table></section>\n");
-    let stability = crate::preferences::report::sections(result);
+    let stability = super::stability::sections(result);
     for sec in sections.iter().chain(&stability) {
         let _ = write!(
             s,
@@ -154,7 +155,7 @@ pub fn html_with(
         "<figure><figcaption>Distribution of pair scores</figcaption>{}</figure>",
         svg::score_histogram(&scores)
     );
-    let tallies = tally(problem, result);
+    let tallies = criterion_stats(problem, result);
     let _ = write!(
         s,
         "<figure><figcaption>How often each criterion was met</figcaption>{}</figure>",
@@ -205,13 +206,13 @@ pub fn html_with(
 
     // Criteria table.
     s.push_str("<section id=\"criteria\"><h2>How often each criterion was met</h2><table><tr><th>Criterion</th><th>Weight</th><th>Met fully</th><th>Partly</th><th>Not met</th><th>Unknown</th></tr>");
-    for (crit, t) in problem.criteria().iter().zip(&tallies) {
+    for t in &tallies {
         let _ = write!(
             s,
             "<tr><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(&t.label),
-            if crit.required { " (required)" } else { "" },
-            crit.weight,
+            if t.required { " (required)" } else { "" },
+            t.weight,
             t.full,
             t.partly,
             t.not_met,
@@ -227,7 +228,7 @@ pub fn html_with(
                 s,
                 "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                 escape(&g.constraint),
-                escape(&g.bound),
+                escape(&g.bound.to_string()),
                 g.value,
                 if g.satisfied {
                     "yes"
@@ -291,7 +292,7 @@ pub fn html_with(
     if !result.notes.is_empty() {
         s.push_str("<section id=\"notes\"><h2>Notes</h2><ul>");
         for n in &result.notes {
-            let _ = write!(s, "<li>{}</li>", escape(n));
+            let _ = write!(s, "<li>{}</li>", escape(&n.message));
         }
         s.push_str("</ul></section>\n");
     }
@@ -328,28 +329,4 @@ fn left_out_section<'a>(
         );
     }
     s.push_str("</table></section>\n");
-}
-
-/// Per criterion: how many pairs met it fully, partly, not at all, or could not tell.
-pub fn tally(problem: &Problem, result: &MatchResult) -> Vec<Tally> {
-    problem
-        .criteria()
-        .iter()
-        .enumerate()
-        .map(|(c, crit)| {
-            let mut t = Tally {
-                label: crit.label(),
-                ..Tally::default()
-            };
-            for p in &result.pairs {
-                match p.breakdown.get(c).and_then(|b| b.value) {
-                    None => t.unknown += 1,
-                    Some(v) if v >= 1.0 => t.full += 1,
-                    Some(v) if v > 0.0 => t.partly += 1,
-                    Some(_) => t.not_met += 1,
-                }
-            }
-            t
-        })
-        .collect()
 }

@@ -2,12 +2,16 @@
 //!
 //! - [`reasons`]: concrete reasons why a mentee went without a mentor or a mentor was not
 //!   selected, with the numbers (not "the chosen mentors fit better").
-//! - [`svg`]: the charts, as inline SVG.
+//! - `svg`: the charts, as inline SVG.
+//! - [`table`]: the pair table and the criterion statistics, the same for the CLI, Python and
+//!   the reports.
 //! - [`mod@html`]: the self-contained HTML report ([`html()`] builds it).
 
 pub mod html;
 pub mod reasons;
-pub mod svg;
+pub mod stability;
+pub(crate) mod svg;
+pub mod table;
 
 pub use html::html;
 

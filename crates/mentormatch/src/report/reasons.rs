@@ -100,7 +100,7 @@ pub fn left_out(problem: &Problem, result: &MatchResult) -> (Vec<LeftOut>, Vec<L
                         )
                     }
                 }
-                None => u.reason.clone(),
+                None => u.reason.to_string(),
             };
             LeftOut {
                 id: u.id.clone(),

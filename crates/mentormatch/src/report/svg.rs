@@ -3,6 +3,7 @@
 //! Every chart carries `role="img"`, a `<title>` for screen readers and per-bar `<title>`s
 //! (shown as tooltips); every text in it is escaped with [`super::escape`].
 
+use super::table::CriterionStats;
 use std::fmt::Write as _;
 
 use super::escape;
@@ -94,24 +95,9 @@ pub fn score_histogram(scores: &[f64]) -> String {
     s
 }
 
-/// One criterion's tally over the pairs made.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Tally {
-    /// Criterion label.
-    pub label: String,
-    /// Value 1.
-    pub full: usize,
-    /// Value strictly between 0 and 1.
-    pub partly: usize,
-    /// Value 0.
-    pub not_met: usize,
-    /// Could not be evaluated.
-    pub unknown: usize,
-}
-
 /// How often each criterion was met: one 100% bar per criterion, split into met fully, partly,
 /// not met and unknown.
-pub fn criteria_met(tallies: &[Tally]) -> String {
+pub fn criteria_met(tallies: &[CriterionStats]) -> String {
     let parts = [
         ("met fully", "#59a14f"),
         ("partly", "#edc948"),
