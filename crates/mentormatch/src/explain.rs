@@ -161,7 +161,7 @@ impl Problem {
                 Some(RuleReason::FieldRule(t)) => blocked_by.push(t.clone()),
                 None => {}
             }
-            if let Some(m) = self.config().min_score {
+            if let Some(m) = self.config().rules.min_score {
                 if score < m {
                     blocked_by.push(format!("score {score:.1} is below min_score {m}"));
                 }
