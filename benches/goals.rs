@@ -45,22 +45,27 @@ fn with_north(mut cohort: mentormatch::Cohort, seed: u64) -> mentormatch::Cohort
 
 fn config(n: usize, solver: SolverKind, time_limit: Option<f64>) -> Config {
     Config {
-        solver,
-        time_limit,
-        quota: vec![Quota {
-            side: Side::Mentor,
-            field: "location".into(),
-            values: NORTH.iter().map(|s| s.to_string()).collect(),
-            min: None,
-            max: None,
-            min_share: Some(0.3),
-            max_share: None,
-        }],
-        spread: vec![Spread {
-            side: Side::Mentor,
-            field: "department".into(),
-            max: (0.15 * n as f64).floor() as u32,
-        }],
+        solver_options: mentormatch::config::SolverOptions {
+            kind: solver,
+            time_limit,
+            ..Default::default()
+        },
+        goals: mentormatch::config::CohortGoals {
+            quota: vec![Quota {
+                side: Side::Mentor,
+                field: "location".into(),
+                values: NORTH.iter().map(|s| s.to_string()).collect(),
+                min: None,
+                max: None,
+                min_share: Some(0.3),
+                max_share: None,
+            }],
+            spread: vec![Spread {
+                side: Side::Mentor,
+                field: "department".into(),
+                max: (0.15 * n as f64).floor() as u32,
+            }],
+        },
         ..Config::default()
     }
 }

@@ -547,7 +547,7 @@ fn suggest(
     let out = compute(py, move || -> mentormatch::Result<_> {
         let mut parts = inputs.parts()?;
         // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
-        parts.config.allow_unmatched = true;
+        parts.config.rules.allow_unmatched = true;
         let problem = Problem::new(parts.cohort, parts.config, parts.past)?;
         let s = mentormatch::analysis::suggest::suggest(&problem, top)?;
         let c = problem.cohort();

@@ -150,32 +150,37 @@ fn cohort(n_mentees: usize, n_mentors: usize, seed: u64) -> Cohort {
 fn config(n_mentees: usize, time_limit: Option<f64>) -> Config {
     let n = n_mentees as f64;
     Config {
-        quota: vec![
-            Quota {
+        goals: mentormatch::config::CohortGoals {
+            quota: vec![
+                Quota {
+                    side: Side::Mentor,
+                    field: "location".into(),
+                    values: vec!["Tromsø".into(), "Karasjok".into(), "Bodø".into()],
+                    min: Some((0.15 * n).ceil() as u32),
+                    max: None,
+                    min_share: None,
+                    max_share: None,
+                },
+                Quota {
+                    side: Side::Mentor,
+                    field: "cultural_competence".into(),
+                    values: vec!["Samisk".into(), "Innvandrerbakgrunn".into()],
+                    min: None,
+                    max: None,
+                    min_share: Some(0.35),
+                    max_share: None,
+                },
+            ],
+            spread: vec![Spread {
                 side: Side::Mentor,
-                field: "location".into(),
-                values: vec!["Tromsø".into(), "Karasjok".into(), "Bodø".into()],
-                min: Some((0.15 * n).ceil() as u32),
-                max: None,
-                min_share: None,
-                max_share: None,
-            },
-            Quota {
-                side: Side::Mentor,
-                field: "cultural_competence".into(),
-                values: vec!["Samisk".into(), "Innvandrerbakgrunn".into()],
-                min: None,
-                max: None,
-                min_share: Some(0.35),
-                max_share: None,
-            },
-        ],
-        spread: vec![Spread {
-            side: Side::Mentor,
-            field: "department".into(),
-            max: ((n / DEPARTMENTS.len() as f64) * 1.25).ceil() as u32,
-        }],
-        time_limit,
+                field: "department".into(),
+                max: ((n / DEPARTMENTS.len() as f64) * 1.25).ceil() as u32,
+            }],
+        },
+        solver_options: mentormatch::config::SolverOptions {
+            time_limit,
+            ..Default::default()
+        },
         ..Config::default()
     }
 }

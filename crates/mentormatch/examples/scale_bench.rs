@@ -64,7 +64,10 @@ fn main() {
 
     if solver == "cands" {
         let cfg = Config {
-            candidates: Some(k),
+            solver_options: mentormatch::config::SolverOptions {
+                candidates: Some(k),
+                ..Default::default()
+            },
             ..Config::default()
         };
         let problem = Problem::new(cohort, cfg, vec![]).unwrap();
@@ -107,11 +110,14 @@ fn main() {
     let mut cohort = Some(cohort);
     for (name, kind) in kinds {
         let cfg = Config {
-            solver: kind,
-            candidates: Some(k),
-            seed: Some(seed),
-            starts,
-            time_limit,
+            solver_options: mentormatch::config::SolverOptions {
+                kind,
+                candidates: Some(k),
+                seed: Some(seed),
+                starts,
+                time_limit,
+                ..Default::default()
+            },
             ..Config::default()
         };
         let mut times = Vec::new();

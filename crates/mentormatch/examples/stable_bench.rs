@@ -135,7 +135,6 @@ fn main() {
     }
     println!("generate {n} x {m}: {:.2} s", t.elapsed().as_secs_f64());
     let mut config = Config {
-        allow_unmatched: true,
         objective: if what == "solve" {
             mentormatch::Objective::Stable
         } else {
@@ -145,6 +144,7 @@ fn main() {
         ..Config::default()
     };
     config.preferences.unlisted = unlisted;
+    config.rules.allow_unmatched = true;
     let t = Instant::now();
     let c0 = cpu();
     let lists = mentormatch::Preferences::parse(
@@ -210,7 +210,8 @@ fn main() {
         _ => {
             let t = Instant::now();
             let (backend, _) =
-                mentormatch::selection::select(&problem, problem.config().solver).unwrap();
+                mentormatch::selection::select(&problem, problem.config().solver_options.kind)
+                    .unwrap();
             let s = backend
                 .solve(&problem, &mentormatch::Settings::from_problem(&problem))
                 .unwrap();

@@ -204,7 +204,7 @@ impl Problem {
             {
                 blocked_by.push(why);
             }
-            if let Some(m) = self.config().min_score {
+            if let Some(m) = self.config().rules.min_score {
                 if score < m {
                     blocked_by.push(format!("score {score:.1} is below min_score {m}"));
                 }

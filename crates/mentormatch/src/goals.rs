@@ -234,7 +234,7 @@ impl Goals {
     /// Compiles the goals of a problem's configuration.
     pub fn of(problem: &crate::problem::Problem) -> Goals {
         let c = problem.config();
-        Goals::compile(problem.cohort(), &c.quota, &c.spread)
+        Goals::compile(problem.cohort(), &c.goals.quota, &c.goals.spread)
     }
 
     /// True when there are no goals.

@@ -88,7 +88,7 @@ pub fn solve(problem: &Problem) -> Result<MatchResult> {
 /// Like [`solve`], with explicit settings (e.g. a progress sink).
 pub fn solve_with(problem: &Problem, settings: &Settings) -> Result<MatchResult> {
     let started = std::time::Instant::now();
-    let (backend, why) = selection::select(problem, problem.config().solver)?;
+    let (backend, why) = selection::select(problem, problem.config().solver_options.kind)?;
     let mut solution = backend.solve(problem, settings)?;
     if let Some(why) = why {
         solution.notes.insert(0, solver::Note::auto_choice(why));

@@ -206,7 +206,7 @@ pub fn fingerprint(cohort: &Cohort, problem: &Problem, past: &[PairRef]) -> Stri
     let mut h = Sha256::new();
     h.update(concat!("mentormatch ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
     let mut config = problem.config().clone();
-    config.history = None;
+    config.rules.history = None;
     for part in [
         serde_json::to_vec(cohort).unwrap_or_default(),
         serde_json::to_vec(&config).unwrap_or_default(),

@@ -79,7 +79,7 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
             }
         }
         SolverKind::Ilp => {
-            let backend = match problem.config().ilp_engine {
+            let backend = match problem.config().solver_options.ilp_engine {
                 Some(engine) => crate::backends::ilp::IlpBackend::with_engine(engine)?,
                 None => crate::backends::ilp::IlpBackend::new()?,
             };

@@ -167,8 +167,8 @@ impl Settings {
     pub fn from_problem(problem: &Problem) -> Settings {
         let c = problem.config();
         Settings {
-            time_limit: c.time_limit.map(Duration::from_secs_f64),
-            seed: c.seed.unwrap_or(0),
+            time_limit: c.solver_options.time_limit.map(Duration::from_secs_f64),
+            seed: c.solver_options.seed.unwrap_or(0),
             progress: None,
         }
     }

@@ -361,19 +361,18 @@ pub fn price_of_stability(
 /// The best total under the same rules (the `total` objective, unmatched mentees allowed so
 /// that it exists whenever the stable matching does).
 pub fn optimum_assignment(problem: &Problem) -> Result<Vec<Option<usize>>> {
-    let config = crate::Config {
-        objective: crate::config::Objective::Total,
-        allow_unmatched: true,
-        history: None,
-        past_pairs: Vec::new(),
-        ..problem.config().clone()
-    };
+    let mut config = problem.config().clone();
+    config.objective = crate::config::Objective::Total;
+    config.rules.allow_unmatched = true;
+    // Earlier rounds' pairs are already in `past_pairs()`.
+    config.rules.history = None;
+    config.rules.past_pairs = Vec::new();
     let p = Problem::new(
         problem.cohort().clone(),
         config,
         problem.past_pairs().to_vec(),
     )?;
-    let (backend, _) = crate::selection::select(&p, p.config().solver)?;
+    let (backend, _) = crate::selection::select(&p, p.config().solver_options.kind)?;
     let s = backend.solve(&p, &crate::solver::Settings::from_problem(&p))?;
     Ok(s.assignment)
 }

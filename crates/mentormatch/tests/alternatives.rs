@@ -10,8 +10,14 @@ use mentormatch::{
 
 fn config(allow_unmatched: bool) -> Config {
     Config {
-        allow_unmatched,
-        solver: SolverKind::Exact,
+        rules: mentormatch::config::Rules {
+            allow_unmatched,
+            ..Default::default()
+        },
+        solver_options: mentormatch::config::SolverOptions {
+            kind: SolverKind::Exact,
+            ..Default::default()
+        },
         ..Config::default()
     }
 }
@@ -20,13 +26,13 @@ fn config(allow_unmatched: bool) -> Config {
 fn best_total(cohort: &Cohort, base: &Config, forbid: &[PairRef], pin: &[PairRef]) -> Option<f64> {
     let mut cfg = base.clone();
     // Forbidding a pinned pair means lifting the pin.
-    cfg.pin.retain(|p| {
+    cfg.rules.pin.retain(|p| {
         !forbid
             .iter()
             .any(|f| f.mentee == p.mentee && f.mentor == p.mentor)
     });
-    cfg.forbid.extend_from_slice(forbid);
-    cfg.pin.extend_from_slice(pin);
+    cfg.rules.forbid.extend_from_slice(forbid);
+    cfg.rules.pin.extend_from_slice(pin);
     let problem = match Problem::new(cohort.clone(), cfg, vec![]) {
         Ok(p) => p,
         Err(Error::Input(_)) => return None,
@@ -71,7 +77,7 @@ fn check(cohort: Cohort, cfg: Config) {
                     result.objective - without,
                     alt.alternative,
                     result.unmatched_mentees.len(),
-                    cfg.allow_unmatched,
+                    cfg.rules.allow_unmatched,
                     cohort.mentees.len(),
                     cohort.mentors.len(),
                     cohort.mentors.iter().map(|m| m.capacity).collect::<Vec<_>>()
@@ -88,7 +94,7 @@ fn check(cohort: Cohort, cfg: Config) {
                             "pair {i}-{j}: with the alternative {k} the best is {with}, not {without}"
                         );
                     }
-                    None => assert!(cfg.allow_unmatched, "only unmatched when allowed"),
+                    None => assert!(cfg.rules.allow_unmatched, "only unmatched when allowed"),
                 }
             }
         }
@@ -120,7 +126,7 @@ fn tight_cohorts_with_chains_and_pins() {
             let problem = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
             if let Ok(r) = mentormatch::solve(&problem) {
                 let p = &r.pairs[0];
-                cfg.pin.push(PairRef {
+                cfg.rules.pin.push(PairRef {
                     mentee: p.mentee_id.clone(),
                     mentor: p.mentor_id.clone(),
                     reason: None,

@@ -267,7 +267,7 @@ fn criterion_stats_and_pair_table_follow_the_hand_computed_values() {
 fn the_pair_table_lists_the_unmatched_with_their_reasons() {
     use mentormatch::report::table::PairTable;
     let mut cfg = Config::from_toml_str(CONFIG, "test.toml").unwrap();
-    cfg.allow_unmatched = true;
+    cfg.rules.allow_unmatched = true;
     let mentors = mentors_from_reader(MENTORS.as_bytes(), "mentors", &cfg.columns).unwrap();
     let mut mentees = mentees_from_reader(MENTEES.as_bytes(), "mentees", &cfg.columns).unwrap();
     let extra = mentees_from_reader(

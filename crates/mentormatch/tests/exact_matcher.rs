@@ -11,8 +11,14 @@ use proptest::strategy::ValueTree;
 
 fn config(allow_unmatched: bool) -> Config {
     Config {
-        allow_unmatched,
-        solver: SolverKind::Exact,
+        rules: mentormatch::config::Rules {
+            allow_unmatched,
+            ..Default::default()
+        },
+        solver_options: mentormatch::config::SolverOptions {
+            kind: SolverKind::Exact,
+            ..Default::default()
+        },
         ..Config::default()
     }
 }
@@ -92,9 +98,9 @@ proptest! {
             if i >= n || j >= m { continue; }
             let pair = PairRef { mentee: format!("E{i}"), mentor: format!("M{j}"), reason: None };
             match kind {
-                0 => cfg.forbid.push(pair),
+                0 => cfg.rules.forbid.push(pair),
                 1 => past.push(pair),
-                _ => cfg.pin.push(pair),
+                _ => cfg.rules.pin.push(pair),
             }
         }
         // Invalid pin sets (conflicts, over capacity) are input errors, never panics.

@@ -11,10 +11,16 @@ use proptest::prelude::*;
 
 fn heuristic(allow_unmatched: bool, k: usize, seed: u64) -> Config {
     Config {
-        allow_unmatched,
-        solver: SolverKind::Heuristic,
-        candidates: Some(k),
-        seed: Some(seed),
+        rules: mentormatch::config::Rules {
+            allow_unmatched,
+            ..Default::default()
+        },
+        solver_options: mentormatch::config::SolverOptions {
+            kind: SolverKind::Heuristic,
+            candidates: Some(k),
+            seed: Some(seed),
+            ..Default::default()
+        },
         ..Config::default()
     }
 }
@@ -53,20 +59,20 @@ proptest! {
     fn heuristic_against_exact(cohort in common::cohort(6, 7), allow in any::<bool>(), k in 1usize..8, forbid in any::<u8>(), pin in any::<bool>(), min in prop::option::of(0.0f64..60.0)) {
         let (n, m) = (cohort.mentees.len(), cohort.mentors.len());
         let mut cfg = heuristic(allow, k, 7);
-        cfg.min_score = min;
+        cfg.rules.min_score = min;
         if n > 0 {
             for b in 0..3 {
                 if forbid & (1 << b) != 0 {
-                    cfg.forbid.push(PairRef { mentee: cohort.mentees[b % n].profile.id.clone(), mentor: cohort.mentors[(b * 5) % m].profile.id.clone(), reason: None });
+                    cfg.rules.forbid.push(PairRef { mentee: cohort.mentees[b % n].profile.id.clone(), mentor: cohort.mentors[(b * 5) % m].profile.id.clone(), reason: None });
                 }
             }
             if pin {
-                cfg.pin.push(PairRef { mentee: cohort.mentees[0].profile.id.clone(), mentor: cohort.mentors[m - 1].profile.id.clone(), reason: None });
+                cfg.rules.pin.push(PairRef { mentee: cohort.mentees[0].profile.id.clone(), mentor: cohort.mentors[m - 1].profile.id.clone(), reason: None });
             }
         }
         let Ok(problem) = Problem::new(cohort.clone(), cfg.clone(), vec![]) else { return Ok(()); };
         let mut exact_cfg = cfg.clone();
-        exact_cfg.solver = SolverKind::Exact;
+        exact_cfg.solver_options.kind = SolverKind::Exact;
         let exact_problem = Problem::new(cohort, exact_cfg, vec![]).unwrap();
         match (mentormatch::solve(&exact_problem), mentormatch::solve(&problem)) {
             (Ok(e), Ok(h)) => {
@@ -95,7 +101,7 @@ fn run_in_pool(threads: usize, problem: &Problem) -> MatchResult {
 fn same_seed_same_result_with_one_and_two_threads() {
     let cohort = mentormatch::synthetic_cohort(400, 500, 11);
     let mut cfg = heuristic(false, 20, 42);
-    cfg.starts = Some(5);
+    cfg.solver_options.starts = Some(5);
     let problem = Problem::new(cohort, cfg, vec![]).unwrap();
     let one = run_in_pool(1, &problem);
     let two = run_in_pool(2, &problem);
@@ -109,8 +115,11 @@ fn same_seed_same_result_with_one_and_two_threads() {
 fn sparse_exact_is_deterministic_across_threads() {
     let cohort = mentormatch::synthetic_cohort(300, 300, 5);
     let cfg = Config {
-        memory_budget: Some(0),
-        candidates: Some(10),
+        solver_options: mentormatch::config::SolverOptions {
+            memory_budget: Some(0),
+            candidates: Some(10),
+            ..Default::default()
+        },
         ..Config::default()
     };
     let problem = Problem::new(cohort, cfg, vec![]).unwrap();
@@ -128,7 +137,10 @@ fn heuristic_on_a_generated_cohort_is_close_to_optimal() {
     let exact = Problem::new(
         cohort,
         Config {
-            solver: SolverKind::Exact,
+            solver_options: mentormatch::config::SolverOptions {
+                kind: SolverKind::Exact,
+                ..Default::default()
+            },
             ..Config::default()
         },
         vec![],
@@ -149,12 +161,12 @@ fn heuristic_on_a_generated_cohort_is_close_to_optimal() {
 fn quotas_and_spreads_are_repaired_or_reported() {
     let cohort = mentormatch::synthetic_cohort(200, 300, 4);
     let mut cfg = heuristic(false, 30, 1);
-    cfg.spread.push(Spread {
+    cfg.goals.spread.push(Spread {
         side: Side::Mentor,
         field: "location".into(),
         max: 30,
     });
-    cfg.quota.push(Quota {
+    cfg.goals.quota.push(Quota {
         side: Side::Mentor,
         field: "location".into(),
         values: vec!["Tromsø".into(), "Bodø".into()],
@@ -192,7 +204,7 @@ fn quotas_and_spreads_are_repaired_or_reported() {
 
     // A quota no matching can reach is reported, in the notes and the goal table alike.
     let mut problem_cfg = problem.config().clone();
-    problem_cfg.quota[0].min = Some(1000);
+    problem_cfg.goals.quota[0].min = Some(1000);
     let problem = Problem::new(problem.cohort().clone(), problem_cfg, vec![]).unwrap();
     let r = mentormatch::solve(&problem).unwrap();
     assert!(r.goals.iter().any(|g| !g.satisfied), "{:?}", r.goals);
@@ -233,13 +245,13 @@ fn column_generation_certifies_the_dense_optimum() {
     for (n, m, seed) in [(300, 300, 3), (250, 400, 8)] {
         let cohort = mentormatch::synthetic_cohort(n, m, seed);
         let mut cfg = heuristic(false, 3, 1);
-        cfg.pin.push(PairRef {
+        cfg.rules.pin.push(PairRef {
             mentee: cohort.mentees[0].profile.id.clone(),
             mentor: cohort.mentors[1].profile.id.clone(),
             reason: None,
         });
         for b in 1..6 {
-            cfg.forbid.push(PairRef {
+            cfg.rules.forbid.push(PairRef {
                 mentee: cohort.mentees[b].profile.id.clone(),
                 mentor: cohort.mentors[b * 7 % m].profile.id.clone(),
                 reason: None,
@@ -248,7 +260,7 @@ fn column_generation_certifies_the_dense_optimum() {
         let problem = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
         let h = mentormatch::solve(&problem).unwrap();
         let mut exact_cfg = cfg;
-        exact_cfg.solver = SolverKind::Exact;
+        exact_cfg.solver_options.kind = SolverKind::Exact;
         let e = mentormatch::solve(&Problem::new(cohort, exact_cfg, vec![]).unwrap()).unwrap();
         check_hard_rules(&problem, &h);
         let b = h.bound.unwrap();
@@ -283,13 +295,13 @@ fn column_generation_certifies_the_dense_optimum() {
 fn time_limit_keeps_an_honest_certificate() {
     let cohort = mentormatch::synthetic_cohort(300, 300, 5);
     let mut cfg = heuristic(false, 3, 1);
-    cfg.time_limit = Some(1e-6);
+    cfg.solver_options.time_limit = Some(1e-6);
     let problem = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
     let h = mentormatch::solve(&problem).unwrap();
     check_hard_rules(&problem, &h);
     let mut exact_cfg = cfg;
-    exact_cfg.time_limit = None;
-    exact_cfg.solver = SolverKind::Exact;
+    exact_cfg.solver_options.time_limit = None;
+    exact_cfg.solver_options.kind = SolverKind::Exact;
     let e = mentormatch::solve(&Problem::new(cohort, exact_cfg, vec![]).unwrap()).unwrap();
     let b = h.bound.unwrap();
     assert!(

@@ -67,7 +67,7 @@ fn history_in_a_config_file_is_never_repeated() {
 
     // Without the history the best plan makes L1-M1, so the check below can fail.
     let mut no_history = Config::from_toml_file(&path).unwrap();
-    no_history.history = None;
+    no_history.rules.history = None;
     assert!(pairs(no_history, &mentors, &mentees).contains(&pair("L1", "M1")));
 
     // `history` is relative to the config file, read by the library itself.
@@ -96,7 +96,7 @@ fn the_sample_config_never_repeats_a_sample_past_pair() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let config = Config::from_toml_file(&root.join("examples/config.toml")).unwrap();
     assert!(
-        config.history.is_some(),
+        config.rules.history.is_some(),
         "examples/config.toml sets history"
     );
     let past = input::read_history(&root.join("examples/data/past_pairs.csv")).unwrap();

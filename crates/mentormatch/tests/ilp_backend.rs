@@ -65,7 +65,7 @@ fn person(c: &Cohort, side: Side, i: usize, j: usize) -> &dyn Participant {
 /// Whether every quota and spread holds for `pairs` (mentee, mentor).
 fn goals_hold(c: &Cohort, config: &Config, pairs: &[(usize, usize)]) -> bool {
     let total = pairs.len() as f64;
-    for q in &config.quota {
+    for q in &config.goals.quota {
         let wanted: Vec<String> = q.values.iter().map(|v| norm(v)).collect();
         let count = pairs
             .iter()
@@ -83,7 +83,7 @@ fn goals_hold(c: &Cohort, config: &Config, pairs: &[(usize, usize)]) -> bool {
             return false;
         }
     }
-    for s in &config.spread {
+    for s in &config.goals.spread {
         let mut counts: HashMap<String, u32> = HashMap::new();
         for &(i, j) in pairs {
             let v = field_values(person(c, s.side, i, j), &s.field);
@@ -141,7 +141,7 @@ struct Best {
 /// (count, total) for `total` or (count, lowest, total) for `maxmin`.
 fn brute(problem: &Problem, maxmin: bool) -> Option<Best> {
     let n = problem.n_mentees();
-    let allow = problem.config().allow_unmatched;
+    let allow = problem.config().rules.allow_unmatched;
     let pinned: Vec<Option<usize>> = (0..n)
         .map(|i| problem.pins().iter().find(|p| p.0 == i).map(|p| p.1))
         .collect();
@@ -309,11 +309,19 @@ fn rules(cohort: &Cohort, picks: &[(usize, usize, u8)]) -> (Vec<PairRef>, Vec<Pa
 
 fn ilp_config(allow: bool, objective: Objective, q: Vec<Quota>, s: Vec<Spread>) -> Config {
     Config {
-        allow_unmatched: allow,
         objective,
-        solver: SolverKind::Ilp,
-        quota: q,
-        spread: s,
+        rules: mentormatch::config::Rules {
+            allow_unmatched: allow,
+            ..Default::default()
+        },
+        solver_options: mentormatch::config::SolverOptions {
+            kind: SolverKind::Ilp,
+            ..Default::default()
+        },
+        goals: mentormatch::config::CohortGoals {
+            quota: q,
+            spread: s,
+        },
         ..Config::default()
     }
 }
@@ -349,7 +357,7 @@ proptest! {
         picks in prop::collection::vec((0..4usize, 0..5usize, 0..2u8), 0..3),
     ) {
         let (forbid, pin) = rules(&cohort, &picks);
-        let config = Config { forbid, pin, ..ilp_config(allow, Objective::Total, q, s) };
+        let config = { let mut c = ilp_config(allow, Objective::Total, q, s); c.rules.forbid = forbid; c.rules.pin = pin; c };
         let Ok(problem) = Problem::new(cohort, config, vec![]) else { return Ok(()) };
         let best = brute(&problem, false);
         for engine in engines() {
@@ -562,7 +570,10 @@ fn too_few_places_falls_back_to_the_hall_diagnosis() {
 #[test]
 fn auto_picks_the_goals_backend_and_reports_goals() {
     let config = Config {
-        quota: vec![quota_north(1)],
+        goals: mentormatch::config::CohortGoals {
+            quota: vec![quota_north(1)],
+            ..Default::default()
+        },
         ..Config::default()
     };
     let problem = Problem::new(northern_cohort(), config, vec![]).unwrap();
@@ -588,8 +599,14 @@ fn auto_picks_the_goals_backend_and_reports_goals() {
     assert_eq!(mentormatch::solve(&problem).unwrap().solver, "exact");
     // The exact matcher refuses goals.
     let config = Config {
-        quota: vec![quota_north(1)],
-        solver: SolverKind::Exact,
+        goals: mentormatch::config::CohortGoals {
+            quota: vec![quota_north(1)],
+            ..Default::default()
+        },
+        solver_options: mentormatch::config::SolverOptions {
+            kind: SolverKind::Exact,
+            ..Default::default()
+        },
         ..Config::default()
     };
     let problem = Problem::new(northern_cohort(), config, vec![]).unwrap();
@@ -606,7 +623,7 @@ fn the_config_chooses_the_engine() {
         match Config::from_toml_str(&text, "programme.toml") {
             Ok(config) => {
                 assert!(engine.is_available());
-                assert_eq!(config.ilp_engine, Some(engine));
+                assert_eq!(config.solver_options.ilp_engine, Some(engine));
                 let problem = Problem::new(northern_cohort(), config, vec![]).unwrap();
                 let r = mentormatch::solve(&problem).unwrap();
                 assert_eq!(r.solver, engine.backend_name());
@@ -629,9 +646,10 @@ fn the_config_chooses_the_engine() {
 
 #[test]
 fn a_time_limit_too_short_for_anything_is_reported_honestly() {
-    let config = Config {
-        time_limit: Some(1e-9),
-        ..ilp_config(false, Objective::Total, vec![quota_north(1)], vec![])
+    let config = {
+        let mut c = ilp_config(false, Objective::Total, vec![quota_north(1)], vec![]);
+        c.solver_options.time_limit = Some(1e-9);
+        c
     };
     let problem = Problem::new(northern_cohort(), config, vec![]).unwrap();
     for engine in engines() {
@@ -681,9 +699,10 @@ fn lagrangian(problem: &Problem) -> mentormatch::Result<MatchResult> {
 }
 
 fn lagrangian_config(allow: bool, q: Vec<Quota>, s: Vec<Spread>) -> Config {
-    Config {
-        solver: SolverKind::Lagrangian,
-        ..ilp_config(allow, Objective::Total, q, s)
+    {
+        let mut c = ilp_config(allow, Objective::Total, q, s);
+        c.solver_options.kind = SolverKind::Lagrangian;
+        c
     }
 }
 
@@ -700,7 +719,7 @@ proptest! {
         picks in prop::collection::vec((0..4usize, 0..5usize, 0..2u8), 0..3),
     ) {
         let (forbid, pin) = rules(&cohort, &picks);
-        let config = Config { forbid, pin, ..lagrangian_config(allow, q, s) };
+        let config = { let mut c = lagrangian_config(allow, q, s); c.rules.forbid = forbid; c.rules.pin = pin; c };
         let Ok(problem) = Problem::new(cohort, config, vec![]) else { return Ok(()) };
         let best = brute(&problem, false);
         let dual = LagrangianBackend.dual_bound(&problem);
@@ -792,7 +811,7 @@ fn binding_config(n: usize, allow: bool, share: f64, spread: f64, mentee_cap: bo
         }],
     );
     if allow {
-        c.min_score = Some(55.0);
+        c.rules.min_score = Some(55.0);
     }
     c
 }
@@ -843,7 +862,7 @@ proptest! {
         mentee_cap in any::<bool>(),
     ) {
         let cohort = mentormatch::synthetic_cohort(n, 2 * n, seed);
-        let config = Config { time_limit: Some(10.0), ..binding_config(n, allow, share, spread, mentee_cap) };
+        let config = { let mut c = binding_config(n, allow, share, spread, mentee_cap); c.solver_options.time_limit = Some(10.0); c };
         let problem = Problem::new(cohort, config, vec![]).unwrap();
         let dual = LagrangianBackend.dual_bound(&problem);
         let lr = lagrangian(&problem);
@@ -878,11 +897,14 @@ proptest! {
 fn auto_uses_lagrangian_for_goals() {
     let cohort = mentormatch::synthetic_cohort(30, 60, 3);
     let config = Config {
-        spread: vec![Spread {
-            side: Side::Mentor,
-            field: "department".into(),
-            max: 6,
-        }],
+        goals: mentormatch::config::CohortGoals {
+            spread: vec![Spread {
+                side: Side::Mentor,
+                field: "department".into(),
+                max: 6,
+            }],
+            ..Default::default()
+        },
         ..Config::default()
     };
     let problem = Problem::new(cohort, config, vec![]).unwrap();

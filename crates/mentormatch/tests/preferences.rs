@@ -73,27 +73,27 @@ impl Inst {
         numeric.scale = Some(4.0);
         let mut config = Config {
             criteria: vec![numeric],
-            allow_unmatched: true,
             objective,
             stable_side: Some(side),
-            forbid: self
-                .forbid
-                .iter()
-                .map(|&(i, j)| PairRef {
-                    mentee: format!("E{i}"),
-                    mentor: format!("M{j}"),
-                    reason: None,
-                })
-                .collect(),
             ..Config::default()
         };
+        config.rules.allow_unmatched = true;
+        config.rules.forbid = self
+            .forbid
+            .iter()
+            .map(|&(i, j)| PairRef {
+                mentee: format!("E{i}"),
+                mentor: format!("M{j}"),
+                reason: None,
+            })
+            .collect();
         config.preferences.unlisted = self.unlisted;
         if self.pin
             && !self.mentee_x.is_empty()
             && self.capacity[0] > 0
             && !self.forbid.contains(&(0, 0))
         {
-            config.pin.push(PairRef {
+            config.rules.pin.push(PairRef {
                 mentee: "E0".into(),
                 mentor: "M0".into(),
                 reason: None,
@@ -685,13 +685,13 @@ fn sparse_backends_stay_valid_with_a_preference_criterion() {
     let mut criteria = mentormatch::default_criteria();
     criteria.push(pref);
     let solve = |solver: mentormatch::SolverKind, k: usize| {
-        let config = Config {
+        let mut config = Config {
             criteria: criteria.clone(),
-            allow_unmatched: true,
-            solver,
-            candidates: Some(k),
             ..Config::default()
         };
+        config.rules.allow_unmatched = true;
+        config.solver_options.kind = solver;
+        config.solver_options.candidates = Some(k);
         mentormatch::solve(&Problem::new(cohort.clone(), config, vec![]).unwrap()).unwrap()
     };
     let exact = solve(mentormatch::SolverKind::Exact, 50);
@@ -736,11 +736,11 @@ fn price_of_stability_compares_with_the_best_total_for_every_objective() {
         e.profile.extra.insert("preferences".into(), cell.join(";"));
     }
     let run = |objective| {
-        let config = Config {
+        let mut config = Config {
             objective,
-            allow_unmatched: true,
             ..Config::default()
         };
+        config.rules.allow_unmatched = true;
         mentormatch::solve(&Problem::new(cohort.clone(), config, vec![]).unwrap()).unwrap()
     };
     let total = run(Objective::Total);

@@ -34,10 +34,13 @@ fn capacity_cut_ends_the_lower_scoring_pair_and_a_new_rule_ends_another() {
         "id,department,interests,manager_id\ne1,Nyheter,sport,\ne2,Marked,reise,\ne3,Teknologi,film,B\n",
     );
     let mut config = Config {
-        allow_unmatched: true,
+        rules: mentormatch::config::Rules {
+            allow_unmatched: true,
+            ..Default::default()
+        },
         ..Config::default()
     };
-    config.forbid_when.push(ForbidWhen {
+    config.rules.forbid_when.push(ForbidWhen {
         mentee: "manager_id".into(),
         mentor: "id".into(),
         reason: Some("reporting line".into()),
@@ -84,7 +87,7 @@ fn capacity_cut_ends_the_lower_scoring_pair_and_a_new_rule_ends_another() {
     );
     // Given the kept pair, the rest is the best total: same as pinning it and matching.
     let mut pinned = config;
-    pinned.pin.push(PairRef {
+    pinned.rules.pin.push(PairRef {
         mentee: keep.into(),
         mentor: "A".into(),
         reason: None,

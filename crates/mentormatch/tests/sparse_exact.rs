@@ -10,11 +10,16 @@ use proptest::prelude::*;
 
 fn config(allow_unmatched: bool, solver: SolverKind, k: usize) -> Config {
     Config {
-        allow_unmatched,
-        solver,
-        candidates: Some(k),
-        // Force `auto` onto the sparse exact solver.
-        memory_budget: Some(0),
+        rules: mentormatch::config::Rules {
+            allow_unmatched,
+            ..Default::default()
+        },
+        solver_options: mentormatch::config::SolverOptions {
+            kind: solver,
+            candidates: Some(k),
+            memory_budget: Some(0),
+            ..Default::default()
+        },
         ..Config::default()
     }
 }
@@ -30,7 +35,7 @@ fn with_rules(
     if n > 0 && m > 0 {
         for k in 0..3 {
             if forbid & (1 << k) != 0 {
-                cfg.forbid.push(PairRef {
+                cfg.rules.forbid.push(PairRef {
                     mentee: cohort.mentees[k % n].profile.id.clone(),
                     mentor: cohort.mentors[(k * 7) % m].profile.id.clone(),
                     reason: None,
@@ -38,14 +43,14 @@ fn with_rules(
             }
         }
         if pin {
-            cfg.pin.push(PairRef {
+            cfg.rules.pin.push(PairRef {
                 mentee: cohort.mentees[n - 1].profile.id.clone(),
                 mentor: cohort.mentors[0].profile.id.clone(),
                 reason: None,
             });
         }
     }
-    cfg.min_score = min;
+    cfg.rules.min_score = min;
     cfg
 }
 
@@ -91,8 +96,8 @@ proptest! {
         let dense = mentormatch::solve(&dense_problem);
         for kk in [k, m] {
             let mut cfg = dense_cfg.clone();
-            cfg.solver = SolverKind::Auto;
-            cfg.candidates = Some(kk);
+            cfg.solver_options.kind = SolverKind::Auto;
+            cfg.solver_options.candidates = Some(kk);
             let problem = Problem::new(cohort.clone(), cfg, vec![]).unwrap();
             if problem.n_mentees() == 0 {
                 continue;
@@ -274,9 +279,9 @@ fn numeric_problem(
          [[criteria]]\nkind = \"share\"\nfield = \"interests\"\n"
     );
     let mut cfg = Config::from_toml_str(&text, "numeric.toml").unwrap();
-    cfg.allow_unmatched = true;
-    cfg.candidates = Some(k);
-    cfg.memory_budget = Some(0);
+    cfg.rules.allow_unmatched = true;
+    cfg.solver_options.candidates = Some(k);
+    cfg.solver_options.memory_budget = Some(0);
     Problem::new(cohort, cfg, vec![]).unwrap()
 }
 
@@ -315,7 +320,7 @@ proptest! {
             return Ok(());
         }
         let mut dense_cfg = full.config().clone();
-        dense_cfg.solver = SolverKind::Exact;
+        dense_cfg.solver_options.kind = SolverKind::Exact;
         let dense = Problem::new(full.cohort().clone(), dense_cfg, vec![]).unwrap();
         let (d, s) = (mentormatch::solve(&dense).unwrap(), mentormatch::solve(&full).unwrap());
         prop_assert_eq!(&s.solver, "sparse-exact");

@@ -314,10 +314,10 @@ pub(crate) fn load_people(
 fn run_match(a: MatchArgs) -> Result<(), Failure> {
     let (mut config, config_source) = load_config(a.config.as_deref())?;
     if a.allow_unmatched {
-        config.allow_unmatched = true;
+        config.rules.allow_unmatched = true;
     }
     if let Some(s) = a.solver {
-        config.solver = match s {
+        config.solver_options.kind = match s {
             Solver::Auto => SolverKind::Auto,
             Solver::Exact => SolverKind::Exact,
             Solver::Ilp => SolverKind::Ilp,
@@ -327,10 +327,10 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         };
     }
     if a.time_limit.is_some() {
-        config.time_limit = a.time_limit;
+        config.solver_options.time_limit = a.time_limit;
     }
     if a.seed.is_some() {
-        config.seed = a.seed;
+        config.solver_options.seed = a.seed;
     }
     config.validate("command line")?;
     let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
@@ -428,7 +428,7 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
 fn run_suggest(a: SuggestArgs) -> Result<(), Failure> {
     let (mut config, config_source) = load_config(a.config.as_deref())?;
     // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
-    config.allow_unmatched = true;
+    config.rules.allow_unmatched = true;
     let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
     // The config's own `history` is read by `Problem::new`.
     let past = Vec::new();

@@ -92,7 +92,7 @@ impl<'a> Plan<'a> {
             used,
             pinned,
             members,
-            allow_unmatched: problem.config().allow_unmatched,
+            allow_unmatched: problem.config().rules.allow_unmatched,
         }
     }
 

@@ -187,7 +187,7 @@ pub fn rematch(
         }
     }
     let mut solve_config = config;
-    solve_config.pin.extend(keep);
+    solve_config.rules.pin.extend(keep);
     let solve_problem = Problem::new(cohort, solve_config, past)?;
     let mut result = crate::solve(&solve_problem)?;
     // Explain as the coordinator configured it: kept pairs are not the coordinator's pins.

@@ -129,7 +129,7 @@ impl<'a> FreeProblem<'a> {
     /// there is nothing to choose.
     fn best_threshold(&self, problem: &Problem) -> Result<Option<f64>> {
         let target = self.max_matched(None);
-        if !problem.config().allow_unmatched && target < self.mentees.len() {
+        if !problem.config().rules.allow_unmatched && target < self.mentees.len() {
             return Err(self.infeasible(problem));
         }
         let mut values: Vec<f64> = Vec::new();
@@ -163,7 +163,7 @@ impl<'a> FreeProblem<'a> {
         if n == 0 {
             return Ok(assignment);
         }
-        let allow_unmatched = problem.config().allow_unmatched;
+        let allow_unmatched = problem.config().rules.allow_unmatched;
         // Columns: one per remaining place of every mentor some free mentee could use.
         let mut col_mentor = Vec::new();
         for j in 0..self.sm.n_mentors {

@@ -42,7 +42,7 @@ impl Backend for StableBackend {
             "stable matching, {}-optimal (deferred acceptance; ties broken by score)",
             side.as_str()
         ))];
-        if unmatched > 0 && !problem.config().allow_unmatched {
+        if unmatched > 0 && !problem.config().rules.allow_unmatched {
             notes.push(Note::objective(format!(
                 "{unmatched} mentee(s) unmatched: no stable matching of these preferences places them (with strict preferences every stable matching leaves the same mentees unmatched)"
             )));

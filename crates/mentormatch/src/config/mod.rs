@@ -224,10 +224,88 @@ impl Columns {
     }
 }
 
-/// Everything that shapes one matching run besides the participants.
+/// Everything that shapes one matching run besides the participants, in groups: what scores a
+/// pair ([`criteria`](Config::criteria)), what to optimise, which pairs may be made
+/// ([`Rules`]), what the cohort as a whole must meet ([`CohortGoals`]) and how to solve
+/// ([`SolverOptions`]). The TOML file (and serde's form) stays flat: `allow_unmatched = true`,
+/// not `[rules]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "FlatConfig", into = "FlatConfig")]
 pub struct Config {
+    /// The criteria; empty means [`default_criteria`].
+    pub criteria: Vec<Criterion>,
+    /// Header names of the application forms.
+    pub columns: Columns,
+    /// What to optimise.
+    pub objective: Objective,
+    /// Which pairs may (or must) be made.
+    pub rules: Rules,
+    /// Cohort-level goals.
+    pub goals: CohortGoals,
+    /// How to solve: backend, limits, tuning.
+    pub solver_options: SolverOptions,
+    /// Ranked preferences: the column holding them and whether unlisted partners are acceptable.
+    pub preferences: crate::preferences::PreferenceConfig,
+    /// `objective = "stable"`: whose optimal stable matching, mentee (default) or mentor.
+    pub stable_side: Option<Side>,
+}
+
+/// Which pairs may be made, and which must.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rules {
+    /// Pairs scoring below this (0..100) are never made.
+    pub min_score: Option<f64>,
+    /// Match as many mentees as possible instead of failing when not all can be matched.
+    pub allow_unmatched: bool,
+    /// Pairs never to make.
+    pub forbid: Vec<PairRef>,
+    /// Pairs never to make because two columns hold the same value (reporting lines).
+    pub forbid_when: Vec<ForbidWhen>,
+    /// Pairs that must be made (the coordinator's judgement overrides criteria and `min_score`).
+    pub pin: Vec<PairRef>,
+    /// CSV (`mentee_id,mentor_id`) of earlier rounds' pairs, never made again; relative to the
+    /// config file.
+    pub history: Option<PathBuf>,
+    /// Earlier rounds' pairs given directly (ids), in addition to `history`.
+    pub past_pairs: Vec<PairRef>,
+}
+
+/// Goals about the cohort as a whole.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CohortGoals {
+    /// Cohort-level counts.
+    pub quota: Vec<Quota>,
+    /// Cohort-level spread limits.
+    pub spread: Vec<Spread>,
+}
+
+/// How to solve: which backend, its limits and tuning. None of it changes which matchings are
+/// valid, only how the best one is searched for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SolverOptions {
+    /// Which backend (`solver` in the file).
+    pub kind: SolverKind,
+    /// Seconds the solver may use (ILP and heuristic backends).
+    pub time_limit: Option<f64>,
+    /// Seed for randomised backends.
+    pub seed: Option<u64>,
+    /// Sparse backends (heuristic, sparse exact): candidate mentors kept per mentee, the `k`
+    /// best allowed ones (default 50). More candidates: closer to the true optimum, more memory.
+    pub candidates: Option<usize>,
+    /// Bytes the dense score matrix may use before `auto` switches to the sparse solvers
+    /// (default: a quarter of the available memory, or 4 GiB when that cannot be read).
+    pub memory_budget: Option<u64>,
+    /// Heuristic backend: independent starts (default 4), run in parallel.
+    pub starts: Option<usize>,
+    /// ILP backend: the engine, `"highs"` or `"microlp"` (default: the fastest compiled in).
+    pub ilp_engine: Option<Engine>,
+}
+
+/// The file's flat form of [`Config`]: one table, every key at the top (and unknown keys are
+/// errors, which `#[serde(flatten)]` would not allow).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlatConfig {
     /// The criteria; empty means [`default_criteria`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub criteria: Vec<Criterion>,
@@ -298,28 +376,78 @@ pub struct Config {
     pub stable_side: Option<Side>,
 }
 
+impl From<FlatConfig> for Config {
+    fn from(f: FlatConfig) -> Config {
+        Config {
+            criteria: f.criteria,
+            columns: f.columns,
+            objective: f.objective,
+            rules: Rules {
+                min_score: f.min_score,
+                allow_unmatched: f.allow_unmatched,
+                forbid: f.forbid,
+                forbid_when: f.forbid_when,
+                pin: f.pin,
+                history: f.history,
+                past_pairs: f.past_pairs,
+            },
+            goals: CohortGoals {
+                quota: f.quota,
+                spread: f.spread,
+            },
+            solver_options: SolverOptions {
+                kind: f.solver,
+                time_limit: f.time_limit,
+                seed: f.seed,
+                candidates: f.candidates,
+                memory_budget: f.memory_budget,
+                starts: f.starts,
+                ilp_engine: f.ilp_engine,
+            },
+            preferences: f.preferences,
+            stable_side: f.stable_side,
+        }
+    }
+}
+
+impl From<Config> for FlatConfig {
+    fn from(c: Config) -> FlatConfig {
+        let (r, g, o) = (c.rules, c.goals, c.solver_options);
+        FlatConfig {
+            criteria: c.criteria,
+            columns: c.columns,
+            min_score: r.min_score,
+            allow_unmatched: r.allow_unmatched,
+            forbid: r.forbid,
+            forbid_when: r.forbid_when,
+            pin: r.pin,
+            history: r.history,
+            past_pairs: r.past_pairs,
+            objective: c.objective,
+            solver: o.kind,
+            quota: g.quota,
+            spread: g.spread,
+            time_limit: o.time_limit,
+            seed: o.seed,
+            candidates: o.candidates,
+            memory_budget: o.memory_budget,
+            starts: o.starts,
+            ilp_engine: o.ilp_engine,
+            preferences: c.preferences,
+            stable_side: c.stable_side,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
             criteria: Vec::new(),
             columns: Columns::default(),
-            min_score: None,
-            allow_unmatched: false,
-            forbid: Vec::new(),
-            forbid_when: Vec::new(),
-            pin: Vec::new(),
-            history: None,
-            past_pairs: Vec::new(),
             objective: Objective::Total,
-            solver: SolverKind::Auto,
-            quota: Vec::new(),
-            spread: Vec::new(),
-            time_limit: None,
-            seed: None,
-            candidates: None,
-            memory_budget: None,
-            starts: None,
-            ilp_engine: None,
+            rules: Rules::default(),
+            goals: CohortGoals::default(),
+            solver_options: SolverOptions::default(),
             preferences: crate::preferences::PreferenceConfig::default(),
             stable_side: None,
         }
@@ -338,7 +466,7 @@ impl Config {
 
     /// True when the configuration has goals about the cohort as a whole (quotas, spreads).
     pub fn has_cohort_constraints(&self) -> bool {
-        !self.quota.is_empty() || !self.spread.is_empty()
+        !self.goals.quota.is_empty() || !self.goals.spread.is_empty()
     }
 
     /// Parses TOML text; `source` names the file in error messages.
@@ -365,10 +493,10 @@ impl Config {
             source,
         })?;
         let mut cfg = Config::from_toml_str(&text, &path.display().to_string())?;
-        if let Some(h) = &cfg.history {
+        if let Some(h) = &cfg.rules.history {
             if h.is_relative() {
                 if let Some(dir) = path.parent() {
-                    cfg.history = Some(dir.join(h));
+                    cfg.rules.history = Some(dir.join(h));
                 }
             }
         }
@@ -417,7 +545,7 @@ impl Config {
         for (i, c) in self.criteria.iter().enumerate() {
             c.validate(&Location::source(source).field(format!("criteria[{i}]")))?;
         }
-        if let Some(m) = self.min_score {
+        if let Some(m) = self.rules.min_score {
             if !m.is_finite() || !(0.0..=100.0).contains(&m) {
                 return Err(Error::input(
                     Location::source(source).field("min_score"),
@@ -426,7 +554,7 @@ impl Config {
                 ));
             }
         }
-        if let Some(t) = self.time_limit {
+        if let Some(t) = self.solver_options.time_limit {
             if !t.is_finite() || t <= 0.0 {
                 return Err(Error::input(
                     Location::source(source).field("time_limit"),
@@ -435,7 +563,7 @@ impl Config {
                 ));
             }
         }
-        if let Some(e) = self.ilp_engine.filter(|e| !e.is_available()) {
+        if let Some(e) = self.solver_options.ilp_engine.filter(|e| !e.is_available()) {
             return Err(Error::input(
                 Location::source(source).field("ilp_engine"),
                 format!(
@@ -471,7 +599,10 @@ impl Config {
                 "remove the [[quota]] and [[spread]] tables, or use objective = \"total\"",
             ));
         }
-        for (name, v) in [("candidates", self.candidates), ("starts", self.starts)] {
+        for (name, v) in [
+            ("candidates", self.solver_options.candidates),
+            ("starts", self.solver_options.starts),
+        ] {
             if v == Some(0) {
                 return Err(Error::input(
                     Location::source(source).field(name),
@@ -480,7 +611,7 @@ impl Config {
                 ));
             }
         }
-        for (i, r) in self.forbid_when.iter().enumerate() {
+        for (i, r) in self.rules.forbid_when.iter().enumerate() {
             for (side, name) in [("mentee", &r.mentee), ("mentor", &r.mentor)] {
                 if name.trim().is_empty() {
                     return Err(Error::input(
@@ -491,7 +622,7 @@ impl Config {
                 }
             }
         }
-        for (i, q) in self.quota.iter().enumerate() {
+        for (i, q) in self.goals.quota.iter().enumerate() {
             let loc = Location::source(source).field(format!("quota[{i}]"));
             if q.values.is_empty() {
                 return Err(Error::input(
@@ -555,9 +686,14 @@ mod override_tests {
                 "arguments",
             )
             .unwrap();
-        assert_eq!(merged.min_score, Some(20.0));
-        assert!(merged.allow_unmatched);
-        let forbids: Vec<_> = merged.forbid.iter().map(|p| p.mentee.as_str()).collect();
+        assert_eq!(merged.rules.min_score, Some(20.0));
+        assert!(merged.rules.allow_unmatched);
+        let forbids: Vec<_> = merged
+            .rules
+            .forbid
+            .iter()
+            .map(|p| p.mentee.as_str())
+            .collect();
         assert_eq!(forbids, ["L1", "L2"]);
     }
 
@@ -578,5 +714,35 @@ mod override_tests {
             e.to_string().contains("min_score = 200 is outside 0..100"),
             "{e}"
         );
+    }
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::*;
+
+    /// The file stays flat while the struct is grouped; serde's form is the file's form, and
+    /// a key in no group is still an error naming it.
+    #[test]
+    fn flat_file_grouped_struct_one_round_trip() {
+        let text = "allow_unmatched = true\nmin_score = 20\nsolver = \"exact\"\ntime_limit = 5.0\n\
+                    objective = \"maxmin\"\n[[spread]]\nside = \"mentor\"\nfield = \"department\"\nmax = 2\n";
+        let c = Config::from_toml_str(text, "flat.toml").unwrap();
+        assert!(c.rules.allow_unmatched);
+        assert_eq!(c.rules.min_score, Some(20.0));
+        assert_eq!(c.solver_options.kind, SolverKind::Exact);
+        assert_eq!(c.solver_options.time_limit, Some(5.0));
+        assert_eq!(c.objective, Objective::Maxmin);
+        assert_eq!(c.goals.spread.len(), 1);
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["allow_unmatched"], true);
+        assert_eq!(json["solver"], "exact");
+        assert!(json.get("rules").is_none() && json.get("solver_options").is_none());
+        let back: Config = serde_json::from_value(json).unwrap();
+        assert_eq!(back, c);
+        let err = Config::from_toml_str("[rules]\nallow_unmatched = true\n", "grouped.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `rules`"), "{err}");
     }
 }

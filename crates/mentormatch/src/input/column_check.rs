@@ -76,21 +76,21 @@ fn refs(config: &Config) -> Vec<Ref> {
             });
         }
     }
-    for (k, q) in config.quota.iter().enumerate() {
+    for (k, q) in config.goals.quota.iter().enumerate() {
         out.push(Ref {
             at: format!("quota[{k}].field"),
             name: q.field.trim().to_string(),
             side: Some(q.side),
         });
     }
-    for (k, s) in config.spread.iter().enumerate() {
+    for (k, s) in config.goals.spread.iter().enumerate() {
         out.push(Ref {
             at: format!("spread[{k}].field"),
             name: s.field.trim().to_string(),
             side: Some(s.side),
         });
     }
-    for (k, r) in config.forbid_when.iter().enumerate() {
+    for (k, r) in config.rules.forbid_when.iter().enumerate() {
         out.push(Ref {
             at: format!("forbid_when[{k}].mentee"),
             name: r.mentee.trim().to_string(),

@@ -16,7 +16,7 @@ impl Problem {
     /// The memory budget for dense matrices: `config.memory_budget`, or a quarter of
     /// `MemAvailable` from `/proc/meminfo`, or 4 GiB when that cannot be read.
     pub fn memory_budget(&self) -> u64 {
-        if let Some(b) = self.config().memory_budget {
+        if let Some(b) = self.config().solver_options.memory_budget {
             return b;
         }
         available_memory().map_or(4 << 30, |a| a / 4)

@@ -133,11 +133,11 @@ impl Problem {
         };
 
         let mut rules: Vec<BTreeMap<u32, RuleReason>> = vec![BTreeMap::new(); cohort.mentees.len()];
-        for (k, p) in config.forbid.iter().enumerate() {
+        for (k, p) in config.rules.forbid.iter().enumerate() {
             let (i, j) = lookup(p, "forbid", k)?;
             rules[i].insert(j as u32, RuleReason::Forbidden(p.reason.clone()));
         }
-        for rule in &config.forbid_when {
+        for rule in &config.rules.forbid_when {
             for (i, j, value) in
                 crate::config::field_rules::forbidden_pairs(rule, &cohort.mentees, &cohort.mentors)
             {
@@ -146,11 +146,11 @@ impl Problem {
                 });
             }
         }
-        let mut all_past = match &config.history {
+        let mut all_past = match &config.rules.history {
             Some(path) => crate::input::read_history(path)?,
             None => Vec::new(),
         };
-        all_past.extend(config.past_pairs.iter().cloned());
+        all_past.extend(config.rules.past_pairs.iter().cloned());
         all_past.extend(past_pairs);
         for p in &all_past {
             if let (Some(&i), Some(&j)) = (mentee_index.get(&p.mentee), mentor_index.get(&p.mentor))
@@ -162,7 +162,7 @@ impl Problem {
         let mut pins = Vec::new();
         let mut pinned_mentee: HashMap<usize, usize> = HashMap::new();
         let mut used = vec![0u32; capacity.len()];
-        for (k, p) in config.pin.iter().enumerate() {
+        for (k, p) in config.rules.pin.iter().enumerate() {
             let (i, j) = lookup(p, "pin", k)?;
             let loc = Location::source("config").field(format!("pin[{k}]"));
             if let Some(&prev) = pinned_mentee.get(&i) {
@@ -301,13 +301,13 @@ impl Problem {
     }
 
     fn min_score_ok(&self, s: f64) -> bool {
-        self.config.min_score.is_none_or(|m| s >= m)
+        self.config.rules.min_score.is_none_or(|m| s >= m)
     }
 
     /// One row of [`Problem::pair`] for every mentor, into the given buffers.
     pub fn score_row(&self, i: usize, scores: &mut [f64], allowed: &mut [bool]) {
         self.scorer.score_row(i, scores, allowed);
-        if let Some(m) = self.config.min_score {
+        if let Some(m) = self.config.rules.min_score {
             for (ok, &s) in allowed.iter_mut().zip(scores.iter()) {
                 *ok &= s >= m;
             }
@@ -328,13 +328,14 @@ impl Problem {
     /// whether it is feasible tells a Hall-type infeasibility (too few places) from a goal
     /// conflict. Earlier rounds' pairs are kept (already read from `history`).
     pub fn without_goals(&self) -> Result<Problem> {
-        let config = Config {
-            quota: Vec::new(),
-            spread: Vec::new(),
-            objective: crate::config::Objective::Total,
-            past_pairs: Vec::new(),
-            history: None,
-            ..self.config.clone()
+        let config = {
+            let mut c = self.config.clone();
+            c.goals.quota = Vec::new();
+            c.goals.spread = Vec::new();
+            c.objective = crate::config::Objective::Total;
+            c.rules.past_pairs = Vec::new();
+            c.rules.history = None;
+            c
         };
         Problem::new(self.cohort.clone(), config, self.past_pairs.clone())
     }

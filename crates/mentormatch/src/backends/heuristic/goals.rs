@@ -63,7 +63,7 @@ impl Goals {
             }
         };
         let mut goals = Vec::new();
-        for q in &cfg.quota {
+        for q in &cfg.goals.quota {
             let wanted: Vec<String> = q.values.iter().map(|v| key(v)).collect();
             let member = side_values(q.side, &q.field)
                 .iter()
@@ -80,7 +80,7 @@ impl Goals {
                 },
             });
         }
-        for s in &cfg.spread {
+        for s in &cfg.goals.spread {
             let mut ids: HashMap<String, u32> = HashMap::new();
             let mut names = vec![String::new()];
             let value = side_values(s.side, &s.field)

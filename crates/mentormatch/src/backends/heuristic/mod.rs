@@ -396,7 +396,12 @@ impl Backend for HeuristicBackend {
         } else {
             DEFAULT_STARTS
         };
-        let starts = problem.config().starts.unwrap_or(default_starts).max(1);
+        let starts = problem
+            .config()
+            .solver_options
+            .starts
+            .unwrap_or(default_starts)
+            .max(1);
         let passes = if auction.is_some() { 3 } else { 50 };
         let t_auction = t0.elapsed().as_secs_f64();
         match &auction {

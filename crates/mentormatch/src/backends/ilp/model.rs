@@ -98,7 +98,7 @@ impl<'a> Base<'a> {
         Base {
             sm,
             goals,
-            allow_unmatched: problem.config().allow_unmatched,
+            allow_unmatched: problem.config().rules.allow_unmatched,
             pinned: split.pinned,
             remaining: split.remaining,
             free: split.free,

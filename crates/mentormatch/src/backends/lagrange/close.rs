@@ -75,7 +75,7 @@ pub(crate) fn close(
         "lagrangian: reduced-cost fixing keeps {kept} of the free pairs (gap {:.4})",
         run.bound - value
     )));
-    let engine = match ctx.problem.config().ilp_engine {
+    let engine = match ctx.problem.config().solver_options.ilp_engine {
         Some(e) if e.is_available() => e,
         Some(_) | None => match Engine::available().first() {
             Some(&e) => e,

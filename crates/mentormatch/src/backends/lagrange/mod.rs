@@ -67,7 +67,7 @@ pub(crate) const ABS_TOL: f64 = 1e-6;
 pub struct LagrangianBackend;
 
 fn ilp_fallback(problem: &Problem, settings: &Settings, why: &str) -> Result<Solution> {
-    let backend = match problem.config().ilp_engine {
+    let backend = match problem.config().solver_options.ilp_engine {
         Some(engine) => crate::backends::ilp::IlpBackend::with_engine(engine)?,
         None => crate::backends::ilp::IlpBackend::new()?,
     };
@@ -195,7 +195,7 @@ impl LagrangianBackend {
             .collect();
         trace("scored");
         let k = hall::max_matching(free.len(), &adj, &remaining).0;
-        let allow_unmatched = problem.config().allow_unmatched;
+        let allow_unmatched = problem.config().rules.allow_unmatched;
         if k < free.len() && !allow_unmatched {
             // Not even the goals-free problem has a matching: the exact backend's diagnosis.
             return match problem

@@ -728,7 +728,7 @@ impl CandidateIndex {
             packed,
             soa,
             stride,
-            min_score: problem.config().min_score,
+            min_score: problem.config().rules.min_score,
         }
     }
 

@@ -160,7 +160,7 @@ pub(crate) fn ensure_feasible(
             "{completed} mentee(s) needed every allowed mentor as a candidate to be matched"
         )));
     }
-    if !failed.is_empty() && !problem.config().allow_unmatched {
+    if !failed.is_empty() && !problem.config().rules.allow_unmatched {
         let all_complete = failed.iter().all(|t| {
             t.mentees
                 .iter()

@@ -505,7 +505,12 @@ pub(crate) fn completion_budget(n: usize) -> usize {
 
 /// Candidates per mentee from the configuration.
 pub(crate) fn k_of(problem: &Problem) -> usize {
-    problem.config().candidates.unwrap_or(DEFAULT_K).max(1)
+    problem
+        .config()
+        .solver_options
+        .candidates
+        .unwrap_or(DEFAULT_K)
+        .max(1)
 }
 
 /// Deadline from the settings.
