@@ -38,7 +38,7 @@ from ._core import (
     MissingFileError,
     SolverError,
 )
-from ._result import MatchResult, RematchResult
+from ._result import AuditResult, MatchResult, RematchResult
 
 __version__: str = _core.__version__
 
@@ -47,6 +47,8 @@ __all__ = [
     "suggest",
     "rematch",
     "RematchResult",
+    "audit",
+    "AuditResult",
     "score_matrix",
     "linear_sum_assignment",
     "MatchResult",
@@ -247,6 +249,32 @@ def rematch(
         _tables.table(previous, "previous"), *_core_args(mentors, mentees, config, o, history)
     )
     return RematchResult(run, change, ended)
+
+
+def audit(
+    pairs: Table,
+    mentors: Table,
+    mentees: Table,
+    *,
+    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
+    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    min_score: Optional[float] = None,
+    forbid: Optional[PairSpec] = None,
+    pin: Optional[PairSpec] = None,
+    history: Any = None,
+) -> AuditResult:
+    """Audits any matching, e.g. one made by hand last year (``pairs``: a DataFrame or CSV with
+    ``mentee_id`` and ``mentor_id``, such as ``result.pairs``): the pairs that break a hard
+    rule, mentors over capacity, the blocking pairs (pairs not made who would both rather be
+    together, by ranked preferences where given, else by score), the score of every pair and
+    the total against the best total under the same rules. The same as ``mentormatch audit``.
+    An id not in the tables raises :class:`InputError` naming the row. Other arguments as for
+    :func:`match`."""
+    o = _overrides(criteria, None, None, None, None, min_score, None, forbid, pin)
+    a, blocking = _core.audit(
+        _tables.table(pairs, "pairs"), *_core_args(mentors, mentees, config, o, history)
+    )
+    return AuditResult(a, blocking)
 
 
 def score_matrix(

@@ -33,6 +33,9 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_BLOCKING_COLUMNS = ["mentee_id", "mentor_id", "score", "mentee_partner", "mentor_drops", "reason"]
+
+
 class MatchResult:
     """Pairs with reasons, the unmatched with reasons, and enough to audit and reproduce the run.
 
@@ -68,6 +71,15 @@ class MatchResult:
         each with its kind.
     stats : dict
         ``solve_seconds``: how long the solve took.
+    blocking_pairs : DataFrame or None
+        Pairs not made whose mentee and mentor both strictly prefer each other to whom they got
+        (by ranked preferences where given, else by score; a free place is worse than anyone
+        acceptable): ``mentee_id``, ``mentor_id``, ``score``, ``mentee_partner`` (None:
+        unmatched), ``mentor_drops`` (None: the mentor has a place left), ``reason``. Empty for
+        a stable matching; ``None`` when the audit was skipped for size (see ``notes``).
+    price_of_stability : dict or None
+        With ranked preferences: ``stable_total``, ``stable_pairs``, ``stable_blocking``,
+        ``optimum_total``, ``optimum_pairs``, ``optimum_blocking``, ``stable_side``.
     """
 
     __slots__ = ("_run", "_pairs", "_unmatched")
@@ -94,6 +106,17 @@ class MatchResult:
     @property
     def objective(self) -> float:
         return self._run.objective
+
+    @property
+    def blocking_pairs(self) -> Optional[pd.DataFrame]:
+        cols = self._run.blocking_columns()
+        if cols is None:
+            return None
+        return pd.DataFrame(cols, columns=_BLOCKING_COLUMNS)
+
+    @property
+    def price_of_stability(self) -> Optional[Dict[str, Any]]:
+        return self._run.price_of_stability
 
     @property
     def status(self) -> str:
@@ -248,3 +271,67 @@ class RematchResult(MatchResult):
     @property
     def ended(self) -> pd.DataFrame:
         return self._ended
+
+
+class AuditResult:
+    """The audit of a matching made elsewhere (:func:`mentormatch.audit`).
+
+    Attributes
+    ----------
+    pairs : DataFrame
+        Every pair audited: ``mentee_id``, ``mentor_id``, ``score``, ``allowed``,
+        ``broken_rules`` (the hard rules it breaks, ``"; "``-joined; empty when allowed) and
+        ``explanation``.
+    blocking_pairs : DataFrame
+        As :attr:`MatchResult.blocking_pairs`.
+    over_capacity : DataFrame
+        ``mentor_id``, ``mentees``, ``capacity``: mentors with more mentees than places.
+    unmatched_mentees : list of str
+        Mentees without a mentor.
+    total : float
+        Total score of the pairs.
+    optimum, optimum_pairs : float, int or None
+        The best total under the same rules (unmatched mentees allowed) and its number of pairs.
+    notes : list of str
+    """
+
+    __slots__ = (
+        "pairs",
+        "blocking_pairs",
+        "over_capacity",
+        "unmatched_mentees",
+        "total",
+        "optimum",
+        "optimum_pairs",
+        "notes",
+    )
+
+    def __init__(self, audit: Dict[str, Any], blocking: Dict[str, Any]) -> None:
+        rows = audit["pairs"]
+        self.pairs = pd.DataFrame(
+            {
+                "mentee_id": [r["mentee_id"] for r in rows],
+                "mentor_id": [r["mentor_id"] for r in rows],
+                "score": pd.Series([r["score"] for r in rows], dtype="float64"),
+                "allowed": pd.Series([r["allowed"] for r in rows], dtype="bool"),
+                "broken_rules": ["; ".join(r["broken_rules"]) for r in rows],
+                "explanation": [r["explanation"] for r in rows],
+            }
+        )
+        self.blocking_pairs = pd.DataFrame(blocking, columns=_BLOCKING_COLUMNS)
+        self.over_capacity = pd.DataFrame(
+            audit["over_capacity"], columns=["mentor_id", "mentees", "capacity"]
+        )
+        self.unmatched_mentees: List[str] = list(audit["unmatched_mentees"])
+        self.total: float = audit["total"]
+        self.optimum: Optional[float] = audit["optimum"]
+        self.optimum_pairs: Optional[int] = audit["optimum_pairs"]
+        self.notes: List[str] = list(audit["notes"])
+
+    def __repr__(self) -> str:
+        best = "" if self.optimum is None else f" of a best {self.optimum:.1f}"
+        return (
+            f"AuditResult({len(self.pairs)} pairs, {int((~self.pairs['allowed']).sum())} breaking "
+            f"a rule, {len(self.over_capacity)} mentors over capacity, "
+            f"{len(self.blocking_pairs)} blocking pairs, total {self.total:.1f}{best})"
+        )

@@ -138,6 +138,13 @@ impl Inputs {
             mentors: self.mentors.mentors(&config.columns)?,
             mentees: self.mentees.mentees(&config.columns)?,
         };
+        // Ranked preferences are checked here first so that errors name the tables.
+        mentormatch::Preferences::parse(
+            &cohort.mentors,
+            &cohort.mentees,
+            &config.preferences,
+            (&sources.0, &sources.1),
+        )?;
         let config_source = self
             .config
             .path
@@ -368,6 +375,18 @@ impl Run {
         json_to_py(py, &self.problem.explain(i, j))
     }
 
+    /// The blocking pairs as columns (`None` when the audit was skipped; see the notes).
+    fn blocking_columns<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        match &self.result.blocking_pairs {
+            None => Ok(None),
+            Some(b) => blocking_dict(py, b).map(Some),
+        }
+    }
+    /// The price of stability as a dict, or `None` without preferences.
+    #[getter]
+    fn price_of_stability<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.result.price_of_stability)
+    }
     /// The HTML report (one self-contained page; see `mentormatch::report::html`).
     fn to_html(&self) -> String {
         mentormatch::report::html(
@@ -383,6 +402,83 @@ impl Run {
         serde_json::to_string(&self.result)
             .map_err(|e| PyValueError::new_err(format!("cannot serialise: {e}")))
     }
+}
+
+/// Blocking pairs as a dict of columns.
+fn blocking_dict<'py>(
+    py: Python<'py>,
+    b: &[mentormatch::BlockingPair],
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item(
+        "mentee_id",
+        b.iter().map(|x| x.mentee_id.as_str()).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "mentor_id",
+        b.iter().map(|x| x.mentor_id.as_str()).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "score",
+        b.iter()
+            .map(|x| x.score)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    d.set_item(
+        "mentee_partner",
+        b.iter()
+            .map(|x| x.mentee_partner.as_deref())
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "mentor_drops",
+        b.iter()
+            .map(|x| x.mentor_drops.as_deref())
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "reason",
+        b.iter().map(|x| x.reason.as_str()).collect::<Vec<_>>(),
+    )?;
+    Ok(d)
+}
+
+/// Audits a matching made elsewhere: `(audit as a dict, blocking pairs as columns)`.
+#[pyfunction]
+#[pyo3(signature = (pairs, mentors, mentees, config_path=None, config_json=None, overrides=None, history=None))]
+#[allow(clippy::too_many_arguments)]
+fn audit<'py>(
+    py: Python<'py>,
+    pairs: &Bound<'_, PyAny>,
+    mentors: &Bound<'_, PyAny>,
+    mentees: &Bound<'_, PyAny>,
+    config_path: Option<PathBuf>,
+    config_json: Option<String>,
+    overrides: Option<String>,
+    history: Option<&Bound<'_, PyList>>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
+    let pairs = convert::table(pairs)?;
+    let inputs = Inputs::extract(
+        mentors,
+        mentees,
+        config_path,
+        config_json,
+        overrides,
+        history,
+    )?;
+    let out = compute(py, move || -> mentormatch::Result<_> {
+        let source = pairs.source();
+        let previous = pairs.previous()?;
+        let c = inputs.problem()?;
+        let a = mentormatch::stability::audit(&c.problem, &previous, &source)?;
+        Ok((a, c.warnings))
+    })?;
+    let (mut a, warnings) = out.map_err(PyMmError)?;
+    warn(py, &warnings)?;
+    let blocking = blocking_dict(py, &a.blocking_pairs)?;
+    a.blocking_pairs = Vec::new();
+    Ok((json_to_py(py, &a)?, blocking))
 }
 
 /// Matches a cohort. Low-level: `mentormatch.match` prepares the arguments.
@@ -699,6 +795,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(score_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(suggest, m)?)?;
     m.add_function(wrap_pyfunction!(rematch, m)?)?;
+    m.add_function(wrap_pyfunction!(audit, m)?)?;
     m.add_function(wrap_pyfunction!(linear_sum_assignment, m)?)?;
     m.add_function(wrap_pyfunction!(min_weight_full_bipartite_matching, m)?)?;
     m.add_function(wrap_pyfunction!(_reset_after_fork, m)?)?;

@@ -21,6 +21,11 @@ pub enum CriterionKind {
     Cover,
     /// Numeric field: a gap between mentee and mentor mapped to 0..1 over `scale`, see [`Prefer`].
     Numeric,
+    /// Ranked preferences (the `[preferences]` column): a first choice is worth 1, falling in
+    /// equal steps to `last_value` at the last listed rank; an unlisted partner is worth
+    /// `unlisted_value`; someone who gave no list is unknown (`missing`). `side` says whose
+    /// lists count (`both`: the mean of the two sides' values). See [`crate::preferences`].
+    Preference,
 }
 
 /// Overlap measure for [`CriterionKind::Share`].
@@ -61,7 +66,9 @@ pub enum Prefer {
 pub struct Criterion {
     /// How to compare.
     pub kind: CriterionKind,
-    /// The field compared; for `cover` the mentee's field (default `needs`).
+    /// The field compared; for `cover` the mentee's field (default `needs`). For `preference`
+    /// it may be left out: the `[preferences]` column is read.
+    #[serde(default)]
     pub field: String,
     /// The mentor's field when it differs from `field` (for `cover`, default `offers`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +97,15 @@ pub struct Criterion {
     /// The value used when the criterion cannot be evaluated for a pair; default 0.5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<f64>,
+    /// `preference`: whose lists count, `"mentee"`, `"mentor"` or `"both"` (default `"both"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<crate::preferences::PreferenceSide>,
+    /// `preference`: the value of the last listed rank (the first is 1); default 0.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_value: Option<f64>,
+    /// `preference`: the value of a partner left off a list; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlisted_value: Option<f64>,
 }
 
 fn one() -> f64 {
@@ -111,6 +127,9 @@ impl Criterion {
             prefer: None,
             scale: None,
             missing: None,
+            side: None,
+            last_value: None,
+            unlisted_value: None,
         }
     }
     /// Sets the weight.
@@ -137,6 +156,9 @@ impl Criterion {
             CriterionKind::Complement => "complement",
             CriterionKind::Cover => "cover",
             CriterionKind::Numeric => "numeric",
+            CriterionKind::Preference => {
+                return format!("preference_{}", self.side.unwrap_or_default().as_str());
+            }
         };
         format!("{kind}_{}", self.field)
     }
@@ -168,6 +190,16 @@ impl Criterion {
         self.missing.unwrap_or(0.5)
     }
 
+    /// `preference`: value of the last listed rank in effect.
+    pub fn last_value_or_default(&self) -> f64 {
+        self.last_value.unwrap_or(0.5)
+    }
+
+    /// `preference`: value of an unlisted partner in effect.
+    pub fn unlisted_value_or_default(&self) -> f64 {
+        self.unlisted_value.unwrap_or(0.0)
+    }
+
     /// Scale in effect for `numeric`.
     pub fn scale_or_default(&self) -> f64 {
         self.scale.unwrap_or(10.0)
@@ -186,7 +218,7 @@ impl Criterion {
                 "use a weight such as 1 or 2.5; 0 keeps a required criterion as a pure rule",
             );
         }
-        if self.field.trim().is_empty() {
+        if self.field.trim().is_empty() && self.kind != CriterionKind::Preference {
             return bad(
                 "criterion has an empty field".into(),
                 "name a column, e.g. field = \"department\"",
@@ -243,6 +275,36 @@ impl Criterion {
             && !matches!(self.kind, CriterionKind::Share | CriterionKind::Complement)
         {
             return wrong_param("saturate");
+        }
+        if self.kind != CriterionKind::Preference {
+            for (p, set) in [
+                ("side", self.side.is_some()),
+                ("last_value", self.last_value.is_some()),
+                ("unlisted_value", self.unlisted_value.is_some()),
+            ] {
+                if set {
+                    return wrong_param(p);
+                }
+            }
+        } else {
+            if self.mentor_field.is_some() {
+                return wrong_param("mentor_field");
+            }
+            for (p, v) in [
+                ("last_value", self.last_value),
+                ("unlisted_value", self.unlisted_value),
+            ] {
+                if v.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
+                    return bad(
+                        format!(
+                            "criterion '{}': {p} = {} is outside 0..1",
+                            self.label(),
+                            v.unwrap_or_default()
+                        ),
+                        "a value between 0 and 1, e.g. last_value = 0.5, unlisted_value = 0",
+                    );
+                }
+            }
         }
         Ok(())
     }

@@ -120,6 +120,38 @@ fn phrase(c: &Criterion, value: Option<f64>, mentee: &Mentee, mentor: &Mentor) -
             let text = |v: &FieldValue<'_>| v.as_text().unwrap_or("?").to_string();
             format!("{field} {} (mentee) vs {} (mentor)", text(&ve), text(&vm))
         }
+        // Worded by `crate::preferences::criterion_phrase`, which knows the parsed lists.
+        CriterionKind::Preference => String::new(),
+    }
+}
+
+/// The preference criterion's phrase for mentee `i` and mentor `j`, e.g. `M07 was L03's first
+/// choice; M07 ranked L03 2nd of 3`.
+fn preference_phrase(problem: &Problem, c: &Criterion, i: usize, j: usize) -> String {
+    let (e, m) = (
+        problem.cohort().mentees[i].id(),
+        problem.cohort().mentors[j].id(),
+    );
+    let (re, rm) = match problem.preferences() {
+        Some(p) => (p.mentee_rank(i, j), p.mentor_rank(j, i)),
+        None => (
+            crate::preferences::Rank::NoList,
+            crate::preferences::Rank::NoList,
+        ),
+    };
+    let pe = crate::preferences::rank_phrase(re, e, m);
+    let pm = crate::preferences::rank_phrase(rm, m, e);
+    match c.side.unwrap_or_default() {
+        crate::preferences::PreferenceSide::Mentee => pe,
+        crate::preferences::PreferenceSide::Mentor => pm,
+        crate::preferences::PreferenceSide::Both => match (re, rm) {
+            (crate::preferences::Rank::NoList, crate::preferences::Rank::NoList) => {
+                format!("neither {e} nor {m} gave a preference list")
+            }
+            (_, crate::preferences::Rank::NoList) => pe,
+            (crate::preferences::Rank::NoList, _) => pm,
+            _ => format!("{pe}; {pm}"),
+        },
     }
 }
 
@@ -136,11 +168,16 @@ impl Problem {
             .map(|(c, crit)| {
                 let v = self.scorer().value(c, i, j);
                 let value = if v.is_nan() { None } else { Some(v) };
+                let text = if crit.kind == CriterionKind::Preference {
+                    preference_phrase(self, crit, i, j)
+                } else {
+                    phrase(crit, value, mentee, mentor)
+                };
                 CriterionScore {
                     criterion: crit.label(),
                     value,
                     points: self.scorer().points(c, v),
-                    text: phrase(crit, value, mentee, mentor),
+                    text,
                 }
             })
             .collect();
@@ -160,6 +197,12 @@ impl Problem {
                 }),
                 Some(RuleReason::FieldRule(t)) => blocked_by.push(t.clone()),
                 None => {}
+            }
+            if let Some(why) = self
+                .preferences()
+                .and_then(|p| p.why_forbidden(self.cohort(), i, j))
+            {
+                blocked_by.push(why);
             }
             if let Some(m) = self.config().rules.min_score {
                 if score < m {

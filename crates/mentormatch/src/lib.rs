@@ -19,6 +19,8 @@ pub mod model;
 pub mod progress;
 pub mod synthetic;
 mod values;
+// Ranked preferences: the lists participants give (read by criteria, rules and stability).
+pub mod preferences;
 // What is asked: criteria, then the configuration that holds them and the rules.
 pub mod config;
 pub mod criteria;
@@ -35,6 +37,8 @@ pub mod backends;
 pub mod lap;
 pub mod selection;
 pub mod solver;
+// Stability: blocking pairs of any matching, the price of stability, audits.
+pub mod stability;
 // What comes out, and the questions asked of it afterwards.
 pub mod analysis;
 pub mod report;
@@ -45,6 +49,7 @@ pub use backends::heuristic::HeuristicBackend;
 pub use backends::ilp::IlpBackend;
 pub use backends::lagrange::LagrangianBackend;
 pub use backends::sparse::SparseExactBackend;
+pub use backends::stable::StableBackend;
 pub use config::{Config, Engine, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};
 pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeasure};
 pub use diagnosis::{Infeasibility, QuotaViolation};
@@ -55,11 +60,13 @@ pub use goals::{GoalReport, Goals};
 pub use input::{load_cohort, read_history, read_matrix, read_mentees, read_mentors, DenseMatrix};
 pub use lap::{LapError, LapSolution};
 pub use model::{Cohort, Field, FieldValue, Mentee, Mentor, Participant, Profile, Side};
+pub use preferences::{PreferenceConfig, PreferenceSide, Preferences, Unlisted};
 pub use problem::{Problem, RuleReason, ScoreMatrix};
 pub use progress::{Progress, ProgressHandle};
 pub use result::{MatchResult, Pair, Stats, Unmatched, UnmatchedReason};
 pub use score::Scorer;
 pub use solver::{Backend, Note, NoteKind, Settings, Solution, SolveStatus};
+pub use stability::{BlockingPair, PriceOfStability};
 pub use synthetic::synthetic_cohort;
 
 /// Matches a cohort: compiles the problem, picks the backend the configuration asks for and
@@ -86,8 +93,32 @@ pub fn solve_with(problem: &Problem, settings: &Settings) -> Result<MatchResult>
     if let Some(why) = why {
         solution.notes.insert(0, solver::Note::auto_choice(why));
     }
+    let assignment = solution.assignment.clone();
     let stats = result::Stats {
         solve_seconds: started.elapsed().as_secs_f64(),
     };
-    Ok(result::build(problem, solution, stats))
+    let mut result = result::build(problem, solution, stats);
+    if problem.preferences().is_some() && result.status != SolveStatus::NoSolutionFound {
+        let pairs = problem.n_mentees() as u128 * problem.n_mentors() as u128;
+        if problem.config().has_cohort_constraints() {
+            result.notes.push(Note::unsupported(
+                "price of stability not computed: stable matchings cannot honour quotas or spreads",
+            ));
+        } else if pairs > stability::PRICE_MAX_PAIRS {
+            result.notes.push(Note::limit(format!(
+                "price of stability not computed: {} x {} is above {} pairs",
+                problem.n_mentees(),
+                problem.n_mentors(),
+                stability::PRICE_MAX_PAIRS
+            )));
+        } else {
+            match stability::price_of_stability(problem, &assignment) {
+                Ok(p) => result.price_of_stability = p,
+                Err(e) => result
+                    .notes
+                    .push(Note::limit(format!("price of stability not computed: {e}"))),
+            }
+        }
+    }
+    Ok(result)
 }

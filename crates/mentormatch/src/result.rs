@@ -154,6 +154,14 @@ pub struct MatchResult {
     /// How long the solve took; not part of the result's identity (see [`Stats`]).
     #[serde(default)]
     pub stats: Stats,
+    /// Pairs not made that would both rather be together than with whom they got (see
+    /// [`crate::stability`]); `None` when the audit was skipped (a note says why).
+    #[serde(default)]
+    pub blocking_pairs: Option<Vec<crate::stability::BlockingPair>>,
+    /// With ranked preferences: the stable matching's total and blocking pairs next to the
+    /// best total's, so the coordinator chooses knowingly.
+    #[serde(default)]
+    pub price_of_stability: Option<crate::stability::PriceOfStability>,
 }
 
 impl MatchResult {
@@ -256,6 +264,23 @@ pub fn build(problem: &Problem, solution: Solution, stats: Stats) -> MatchResult
         })
         .collect();
     let objective: f64 = pairs.iter().map(|p| p.score).sum();
+    let mut notes = solution.notes;
+    let blocking_pairs = if solution.status == SolveStatus::NoSolutionFound {
+        None
+    } else if crate::stability::audit_cost(problem) > crate::stability::AUTO_AUDIT_MAX_PAIRS {
+        notes.push(Note::limit(format!(
+            "stability audit skipped: {} mentees rank by score, every one of their {} x {} pairs would be scored; run `mentormatch audit` to audit anyway",
+            if problem.preferences().is_some() { "the" } else { "all" },
+            problem.n_mentees(),
+            problem.n_mentors()
+        )));
+        None
+    } else {
+        Some(crate::stability::blocking_pairs(
+            problem,
+            &solution.assignment,
+        ))
+    };
     let gap = solution.bound.map(|b| {
         if b.abs() > 0.0 {
             ((b - objective) / b.abs()).max(0.0)
@@ -275,8 +300,10 @@ pub fn build(problem: &Problem, solution: Solution, stats: Stats) -> MatchResult
         gap,
         goals: crate::goals::Goals::of(problem).report(&solution.assignment),
         fingerprint: fingerprint(cohort, problem, problem.past_pairs()),
-        notes: solution.notes,
+        notes,
         stats,
+        blocking_pairs,
+        price_of_stability: None,
     }
 }
 

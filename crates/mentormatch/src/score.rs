@@ -5,9 +5,12 @@
 //! or the criterion's `missing` value when it cannot be evaluated. Each pair is computed on its
 //! own, in a fixed order, so the result does not depend on how rows are spread over threads.
 
+use std::sync::Arc;
+
 use crate::criteria::{Criterion, CriterionKind, Prefer, ShareMeasure};
 use crate::error::{Error, Location, Result};
 use crate::model::{Mentee, Mentor, Participant};
+use crate::preferences::{rank_value, PreferenceConfig, PreferenceSide, Preferences};
 use crate::values::{parse_number, Interner};
 
 /// Marks a criterion value that could not be evaluated (a needed value is unknown).
@@ -27,6 +30,13 @@ enum Data {
     },
     /// Numbers, NaN = missing.
     Numbers { mentee: Vec<f64>, mentor: Vec<f64> },
+    /// Ranked preferences (see [`crate::preferences`]).
+    Preference {
+        prefs: Arc<Preferences>,
+        side: PreferenceSide,
+        last: f64,
+        unlisted: f64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -53,12 +63,47 @@ pub struct Scorer {
 
 impl Scorer {
     /// Compiles `criteria` for the cohort; fails when a numeric criterion meets a non-number.
+    /// A preference criterion reads the default `preferences` column.
     pub fn new(criteria: &[Criterion], mentees: &[Mentee], mentors: &[Mentor]) -> Result<Scorer> {
+        let prefs = if criteria.iter().any(|c| c.kind == CriterionKind::Preference) {
+            Preferences::parse(
+                mentors,
+                mentees,
+                &PreferenceConfig::default(),
+                ("mentors", "mentees"),
+            )?
+            .map(Arc::new)
+        } else {
+            None
+        };
+        Scorer::with_preferences(criteria, mentees, mentors, prefs)
+    }
+
+    /// [`Scorer::new`] with lists already parsed (`None`: nobody gave one, so a preference
+    /// criterion is unknown for every pair).
+    pub fn with_preferences(
+        criteria: &[Criterion],
+        mentees: &[Mentee],
+        mentors: &[Mentor],
+        prefs: Option<Arc<Preferences>>,
+    ) -> Result<Scorer> {
         let total: f64 = criteria.iter().map(|c| c.weight).sum();
         let compiled = criteria
             .iter()
             .map(|c| {
-                let data = compile_data(c, mentees, mentors)?;
+                let data = if c.kind == CriterionKind::Preference {
+                    let prefs = prefs.clone().unwrap_or_else(|| {
+                        Arc::new(Preferences::none(mentors.len(), mentees.len()))
+                    });
+                    Data::Preference {
+                        prefs,
+                        side: c.side.unwrap_or_default(),
+                        last: c.last_value_or_default(),
+                        unlisted: c.unlisted_value_or_default(),
+                    }
+                } else {
+                    compile_data(c, mentees, mentors)?
+                };
                 Ok(Compiled {
                     kind: c.kind,
                     data,
@@ -119,6 +164,20 @@ impl Scorer {
                 set_value(k, la, lb, common)
             }
             Data::Numbers { mentee, mentor } => numeric_value(k, mentee[i], mentor[j]),
+            Data::Preference {
+                prefs,
+                side,
+                last,
+                unlisted,
+            } => {
+                let e = || rank_value(prefs.mentee_rank(i, j), *last, *unlisted);
+                let m = || rank_value(prefs.mentor_rank(j, i), *last, *unlisted);
+                match side {
+                    PreferenceSide::Mentee => e(),
+                    PreferenceSide::Mentor => m(),
+                    PreferenceSide::Both => both_value(e(), m()),
+                }
+            }
         }
     }
 
@@ -215,6 +274,59 @@ impl Scorer {
                         *s += pts * if v.is_nan() { miss } else { v };
                     }
                 }
+                Data::Preference {
+                    prefs,
+                    side,
+                    last,
+                    unlisted,
+                } => {
+                    // One merge over the row: the mentee's own list and the mentors who listed
+                    // the mentee, both sorted by mentor; the same values as `value`.
+                    let has_e = prefs.mentee.has_list(i);
+                    let tiers_e = prefs.mentee.tiers(i);
+                    let mut own = prefs.mentee.sorted(i).iter().peekable();
+                    let mut by = prefs.listed_by(i).iter().peekable();
+                    for (j, (s, ok)) in scores.iter_mut().zip(allowed.iter_mut()).enumerate() {
+                        let e = if !has_e {
+                            f64::NAN
+                        } else if let Some(&(_, tier)) = own.next_if(|&&(o, _)| o as usize == j) {
+                            rank_value(
+                                crate::preferences::Rank::Listed {
+                                    tier,
+                                    tiers: tiers_e,
+                                },
+                                *last,
+                                *unlisted,
+                            )
+                        } else {
+                            *unlisted
+                        };
+                        let listed_by = by.next_if(|&&(o, _)| o as usize == j);
+                        let m = if !prefs.mentor.has_list(j) {
+                            f64::NAN
+                        } else if let Some(&(_, tier)) = listed_by {
+                            rank_value(
+                                crate::preferences::Rank::Listed {
+                                    tier,
+                                    tiers: prefs.mentor.tiers(j),
+                                },
+                                *last,
+                                *unlisted,
+                            )
+                        } else {
+                            *unlisted
+                        };
+                        let v = match side {
+                            PreferenceSide::Mentee => e,
+                            PreferenceSide::Mentor => m,
+                            PreferenceSide::Both => both_value(e, m),
+                        };
+                        if k.required && v == 0.0 {
+                            *ok = false;
+                        }
+                        *s += pts * if v.is_nan() { miss } else { v };
+                    }
+                }
             }
         }
     }
@@ -293,6 +405,16 @@ fn set_value(k: &Compiled, la: u32, lb: u32, common: u32) -> f64 {
             }
         }
         _ => MISSING,
+    }
+}
+
+/// `side = "both"`: the mean of the two sides' values, or the one known.
+#[inline]
+fn both_value(e: f64, m: f64) -> f64 {
+    match (e.is_nan(), m.is_nan()) {
+        (true, _) => m,
+        (_, true) => e,
+        _ => (e + m) / 2.0,
     }
 }
 
@@ -378,6 +500,11 @@ fn compile_data(c: &Criterion, mentees: &[Mentee], mentors: &[Mentor]) -> Result
                 mentor_len,
             })
         }
+        // Compiled by `Scorer::with_preferences` from the parsed lists, never here.
+        CriterionKind::Preference => Ok(Data::Single {
+            mentee: Vec::new(),
+            mentor: Vec::new(),
+        }),
         CriterionKind::Numeric => {
             let number = |p: &dyn Participant, f, table: &str| -> Result<f64> {
                 match p.value(f).as_text() {

@@ -17,6 +17,15 @@ pub const LAGRANGIAN_MAX_MENTEES: usize = 5000;
 
 /// The backend that `kind` selects for `problem`, with a note on why when `kind` is `auto`.
 pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, Option<String>)> {
+    if problem.config().objective == crate::config::Objective::Stable {
+        return match kind {
+            SolverKind::Auto => Ok((Box::new(crate::backends::stable::StableBackend), None)),
+            other => Err(crate::error::Error::Solver(format!(
+                "objective = \"stable\" has its own algorithm (deferred acceptance); solver = \"{}\" cannot find stable matchings: use solver = \"auto\"",
+                other.as_str()
+            ))),
+        };
+    }
     match kind {
         SolverKind::Exact => Ok((Box::new(crate::backends::exact::ExactBackend), None)),
         SolverKind::Heuristic => Ok((Box::new(crate::backends::heuristic::HeuristicBackend), None)),

@@ -31,6 +31,31 @@ enum Command {
     /// Re-match mid-round from the previous plan: keep every pair that can continue, change
     /// as few as possible, then maximise the score.
     Rematch(RematchArgs),
+    /// Audit any matching (e.g. one made by hand last year): pairs that break rules or
+    /// capacities, blocking pairs, score per pair and the total against the optimum.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AuditArgs {
+    /// The matching to audit (CSV with `mentee_id,mentor_id`, e.g. what `match` wrote).
+    #[arg(long, value_name = "FILE")]
+    pairs: PathBuf,
+    /// Mentor applicants (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentors: PathBuf,
+    /// Mentees (CSV, as for `match`).
+    #[arg(long, value_name = "FILE")]
+    mentees: PathBuf,
+    /// Configuration (TOML), as for `match`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Write the audit (Markdown) here instead of to stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write the blocking pairs as CSV: `mentee_id,mentor_id,score,mentee_partner,mentor_drops,reason`.
+    #[arg(long, value_name = "FILE")]
+    blocking_out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -185,6 +210,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Command::SolveMatrix(a) => run_matrix(a),
         Command::Suggest(a) => run_suggest(a),
         Command::Rematch(a) => run_rematch(a),
+        Command::Audit(a) => run_audit(a),
     }
 }
 
@@ -308,6 +334,16 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
     }
     config.validate("command line")?;
     let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
+    // Ranked preferences are checked here first so that errors name the files.
+    mentormatch::Preferences::parse(
+        &mentors,
+        &mentees,
+        &config.preferences,
+        (
+            &a.mentors.display().to_string(),
+            &a.mentees.display().to_string(),
+        ),
+    )?;
     let mut past = Vec::new();
     // The config's own `history` is read by `Problem::new`; `--history` adds to it.
     if let Some(h) = &a.history {
@@ -373,6 +409,19 @@ fn run_match(a: MatchArgs) -> Result<(), Failure> {
         result.status,
         result.solver
     );
+    if let Some(b) = &result.blocking_pairs {
+        eprintln!("mentormatch: {} blocking pairs", b.len());
+    }
+    if let Some(p) = &result.price_of_stability {
+        eprintln!(
+            "mentormatch: stable ({}-optimal) total {:.2} with {} blocking pairs; best total {:.2} with {} blocking pairs",
+            p.stable_side.as_str(),
+            p.stable_total,
+            p.stable_blocking,
+            p.optimum_total,
+            p.optimum_blocking
+        );
+    }
     Ok(())
 }
 
@@ -433,6 +482,44 @@ fn run_rematch(a: RematchArgs) -> Result<(), Failure> {
         r.ended.len(),
         r.result.unmatched_mentees.len(),
         r.result.objective
+    );
+    Ok(())
+}
+
+fn run_audit(a: AuditArgs) -> Result<(), Failure> {
+    let (config, config_source) = load_config(a.config.as_deref())?;
+    let pairs = mentormatch::input::read_previous(&a.pairs)?;
+    let (mentors, mentees) = load_people(&config, &config_source, &a.mentors, &a.mentees)?;
+    let cohort = Cohort { mentors, mentees };
+    // Lists are checked here first so that errors name the files.
+    mentormatch::Preferences::parse(
+        &cohort.mentors,
+        &cohort.mentees,
+        &config.preferences,
+        (
+            &a.mentors.display().to_string(),
+            &a.mentees.display().to_string(),
+        ),
+    )?;
+    let problem = Problem::new(cohort, config, Vec::new())?;
+    let source = a.pairs.display().to_string();
+    let audit = mentormatch::stability::audit(&problem, &pairs, &source)?;
+    let text = mentormatch::report::stability::audit_markdown(&audit, &source);
+    write_out(a.out.as_deref(), |w| w.write_all(text.as_bytes()))?;
+    if let Some(p) = &a.blocking_out {
+        write_whole(p, |w| output::write_blocking(w, &audit.blocking_pairs))?;
+    }
+    let broken = audit.pairs.iter().filter(|p| !p.allowed).count();
+    let optimum = audit
+        .optimum
+        .map(|o| format!(" (best total under the same rules {o:.2})"))
+        .unwrap_or_default();
+    eprintln!(
+        "mentormatch: {} pairs, {broken} breaking a rule, {} mentors over capacity, {} blocking pairs, total score {:.2}{optimum}",
+        audit.pairs.len(),
+        audit.over_capacity.len(),
+        audit.blocking_pairs.len(),
+        audit.total
     );
     Ok(())
 }

@@ -199,3 +199,35 @@ pub fn write_rematch<W: Write>(
     }
     out.flush()
 }
+
+/// The blocking pairs of an audit:
+/// `mentee_id,mentor_id,score,mentee_partner,mentor_drops,reason` (empty partner: unmatched;
+/// empty `mentor_drops`: the mentor has a place left).
+pub fn write_blocking<W: Write>(w: &mut W, pairs: &[mentormatch::BlockingPair]) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    record(
+        &mut out,
+        [
+            "mentee_id",
+            "mentor_id",
+            "score",
+            "mentee_partner",
+            "mentor_drops",
+            "reason",
+        ],
+    )?;
+    for b in pairs {
+        record(
+            &mut out,
+            [
+                b.mentee_id.as_str(),
+                b.mentor_id.as_str(),
+                &format!("{:.4}", b.score),
+                b.mentee_partner.as_deref().unwrap_or(""),
+                b.mentor_drops.as_deref().unwrap_or(""),
+                b.reason.as_str(),
+            ],
+        )?;
+    }
+    out.flush()
+}

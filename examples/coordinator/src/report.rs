@@ -211,6 +211,7 @@ pub fn markdown(problem: &Problem, r: &MatchResult, mentors: &Path, mentees: &Pa
         }
         let _ = writeln!(s);
     }
+    s.push_str(&mentormatch::report::stability::markdown(r));
     if !r.notes.is_empty() {
         let _ = writeln!(s, "## Notes\n");
         for n in &r.notes {

@@ -40,7 +40,7 @@ impl Backend for ExactBackend {
         let free = FreeProblem::new(problem, &sm);
         let mut notes = Vec::new();
         let threshold = match problem.config().objective {
-            Objective::Total => None,
+            Objective::Total | Objective::Stable => None,
             Objective::Maxmin => {
                 let t = free.best_threshold(problem)?;
                 if let Some(t) = t {

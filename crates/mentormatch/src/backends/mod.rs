@@ -12,3 +12,4 @@ pub mod ilp;
 pub mod lagrange;
 mod maxmin;
 pub mod sparse;
+pub mod stable;

@@ -21,6 +21,10 @@ pub enum Objective {
     Total,
     /// Fairness: maximise the lowest pair score, then the total among those solutions.
     Maxmin,
+    /// Stability: the mentee- (or mentor-, see `stable_side`) optimal stable matching under
+    /// the participants' ranked preferences (by score where a person gave none); see
+    /// [`crate::preferences`].
+    Stable,
 }
 
 /// Which backend solves the problem.
@@ -240,6 +244,10 @@ pub struct Config {
     pub goals: CohortGoals,
     /// How to solve: backend, limits, tuning.
     pub solver_options: SolverOptions,
+    /// Ranked preferences: the column holding them and whether unlisted partners are acceptable.
+    pub preferences: crate::preferences::PreferenceConfig,
+    /// `objective = "stable"`: whose optimal stable matching, mentee (default) or mentor.
+    pub stable_side: Option<Side>,
 }
 
 /// Which pairs may be made, and which must.
@@ -357,6 +365,15 @@ struct FlatConfig {
     /// ILP backend: the engine, `"highs"` or `"microlp"` (default: the fastest compiled in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilp_engine: Option<Engine>,
+    /// Ranked preferences: the column holding them and whether unlisted partners are acceptable.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::preferences::PreferenceConfig::is_default"
+    )]
+    pub preferences: crate::preferences::PreferenceConfig,
+    /// `objective = "stable"`: whose optimal stable matching, `"mentee"` (default) or `"mentor"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stable_side: Option<Side>,
 }
 
 impl From<FlatConfig> for Config {
@@ -387,6 +404,8 @@ impl From<FlatConfig> for Config {
                 starts: f.starts,
                 ilp_engine: f.ilp_engine,
             },
+            preferences: f.preferences,
+            stable_side: f.stable_side,
         }
     }
 }
@@ -414,6 +433,8 @@ impl From<Config> for FlatConfig {
             memory_budget: o.memory_budget,
             starts: o.starts,
             ilp_engine: o.ilp_engine,
+            preferences: c.preferences,
+            stable_side: c.stable_side,
         }
     }
 }
@@ -427,6 +448,8 @@ impl Default for Config {
             rules: Rules::default(),
             goals: CohortGoals::default(),
             solver_options: SolverOptions::default(),
+            preferences: crate::preferences::PreferenceConfig::default(),
+            stable_side: None,
         }
     }
 }
@@ -551,6 +574,29 @@ impl Config {
                     "remove the key, or build mentormatch with the cargo feature `{}`",
                     e.as_str()
                 ),
+            ));
+        }
+        self.preferences.validate(source)?;
+        for (i, c) in self.criteria.iter().enumerate() {
+            if c.kind == crate::criteria::CriterionKind::Preference
+                && !c.field.trim().is_empty()
+                && c.field.trim() != self.preferences.column.trim()
+            {
+                return Err(Error::input(
+                    Location::source(source).field(format!("criteria[{i}].field")),
+                    format!(
+                        "a preference criterion reads the [preferences] column '{}', not '{}'",
+                        self.preferences.column, c.field
+                    ),
+                    "leave out field, or set [preferences] column to the column holding the lists",
+                ));
+            }
+        }
+        if self.objective == Objective::Stable && self.has_cohort_constraints() {
+            return Err(Error::input(
+                Location::source(source).field("objective"),
+                "objective = \"stable\" cannot honour quotas or spreads",
+                "remove the [[quota]] and [[spread]] tables, or use objective = \"total\"",
             ));
         }
         for (name, v) in [

@@ -52,6 +52,10 @@ struct Ref {
 fn refs(config: &Config) -> Vec<Ref> {
     let mut out = Vec::new();
     for (k, c) in config.criteria.iter().enumerate() {
+        if c.kind == crate::criteria::CriterionKind::Preference {
+            // Reads the `[preferences]` column, which either side may lack.
+            continue;
+        }
         let (e, m) = (c.mentee_field(), c.mentor_field());
         if e == m {
             out.push(Ref {

@@ -10,6 +10,7 @@ pub use pins::AfterPins;
 pub use memory::available_memory;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -17,6 +18,7 @@ use crate::config::{Config, PairRef};
 use crate::criteria::Criterion;
 use crate::error::{Error, Location, Result};
 use crate::model::{Cohort, Participant};
+use crate::preferences::Preferences;
 use crate::score::Scorer;
 
 /// Why a pair is never made, beyond its score.
@@ -69,6 +71,8 @@ pub struct Problem {
     mentee_index: HashMap<String, usize>,
     mentor_index: HashMap<String, usize>,
     past_pairs: Vec<PairRef>,
+    /// Ranked preferences, when anyone gave a list.
+    preferences: Option<Arc<Preferences>>,
 }
 
 fn index_of<'a, P: Participant + 'a>(
@@ -92,7 +96,19 @@ impl Problem {
         for (i, c) in criteria.iter().enumerate() {
             c.validate(&Location::source("config").field(format!("criteria[{i}]")))?;
         }
-        let scorer = Scorer::new(&criteria, &cohort.mentees, &cohort.mentors)?;
+        let preferences = Preferences::parse(
+            &cohort.mentors,
+            &cohort.mentees,
+            &config.preferences,
+            ("mentors", "mentees"),
+        )?
+        .map(Arc::new);
+        let scorer = Scorer::with_preferences(
+            &criteria,
+            &cohort.mentees,
+            &cohort.mentors,
+            preferences.clone(),
+        )?;
         let mentee_index = index_of(cohort.mentees.iter());
         let mentor_index = index_of(cohort.mentors.iter());
         let capacity: Vec<u32> = cohort.mentors.iter().map(|m| m.capacity).collect();
@@ -203,6 +219,7 @@ impl Problem {
             mentee_index,
             mentor_index,
             past_pairs: all_past,
+            preferences,
         })
     }
 
@@ -263,13 +280,24 @@ impl Problem {
     }
 
     /// Score and whether the pair may be made, after every hard rule: required criteria,
-    /// forbidden pairs, history and `min_score`. A pinned pair is always allowed.
+    /// forbidden pairs, history, `min_score` and, with `[preferences] unlisted = "forbidden"`,
+    /// the ranked lists. A pinned pair is always allowed.
     pub fn pair(&self, i: usize, j: usize) -> (f64, bool) {
         let (s, ok) = self.scorer.pair(i, j);
         if self.is_pinned(i, j) {
             return (s, true);
         }
-        (s, ok && self.rule(i, j).is_none() && self.min_score_ok(s))
+        (
+            s,
+            ok && self.rule(i, j).is_none()
+                && self.min_score_ok(s)
+                && self.preferences.as_ref().is_none_or(|p| p.acceptable(i, j)),
+        )
+    }
+
+    /// The parsed ranked preferences, when anyone gave a list.
+    pub fn preferences(&self) -> Option<&Preferences> {
+        self.preferences.as_deref()
     }
 
     fn min_score_ok(&self, s: f64) -> bool {
@@ -286,6 +314,9 @@ impl Problem {
         }
         for (j, _) in &self.rules[i] {
             allowed[*j as usize] = false;
+        }
+        if let Some(p) = &self.preferences {
+            p.restrict_row(i, allowed);
         }
         let start = self.pins.partition_point(|&(a, _)| a < i);
         for &(_, j) in self.pins[start..].iter().take_while(|&&(a, _)| a == i) {

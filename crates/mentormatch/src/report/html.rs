@@ -124,7 +124,8 @@ pub fn html_with(
         format!("<code>{}</code>", escape(&result.fingerprint)),
     );
     s.push_str("</table></section>\n");
-    for sec in sections {
+    let stability = super::stability::sections(result);
+    for sec in sections.iter().chain(&stability) {
         let _ = write!(
             s,
             "<section id=\"{}\"><h2>{}</h2><p>{}</p><table><tr>",

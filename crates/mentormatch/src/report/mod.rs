@@ -9,6 +9,7 @@
 
 pub mod html;
 pub mod reasons;
+pub mod stability;
 pub(crate) mod svg;
 pub mod table;
 

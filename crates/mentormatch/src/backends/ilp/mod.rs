@@ -356,7 +356,7 @@ mod run {
         };
         let objective = problem.config().objective;
         let first_aim = match objective {
-            Objective::Total => Aim::Total,
+            Objective::Total | Objective::Stable => Aim::Total,
             Objective::Maxmin => Aim::Feasibility,
         };
         let (first, count) = ctx.best(first_aim, None, &mut notes)?;

@@ -690,10 +690,11 @@ impl CandidateIndex {
         }
         // Fast path: every set criterion fits in one word; summaries per criterion, so that a
         // node's siblings are evaluated criterion by criterion over consecutive memory.
+        // Ranked preferences are not summarised per node (see `bound`): the general path.
         let fits = crits.iter().all(|c| match &c.nodes {
             NodeData::Sets { words, .. } => *words == 1,
             _ => true,
-        });
+        }) && !crits.iter().any(|c| c.kind == CriterionKind::Preference);
         let mut soa = Vec::new();
         if fits {
             for (ci, c) in crits.iter().enumerate() {
@@ -735,6 +736,15 @@ impl CandidateIndex {
     /// criterion needs more than one word (then the general bound is used).
     fn compile_query(&self, i: usize, out: &mut Vec<Q>) -> bool {
         out.clear();
+        if self
+            .crits
+            .iter()
+            .any(|c| c.kind == CriterionKind::Preference)
+        {
+            // Ranked preferences are not summarised in the tree: the general bound counts them
+            // at their best value.
+            return false;
+        }
         for c in &self.crits {
             let op = match &c.mentee {
                 SideData::Single(me) => {
@@ -866,6 +876,11 @@ impl CandidateIndex {
         let mut score = 0.0;
         let rec = &self.packed[node * self.stride..(node + 1) * self.stride];
         for (ci, c) in self.crits.iter().enumerate() {
+            if c.kind == CriterionKind::Preference {
+                // Not summarised per node: bounded by the best value a pair can get.
+                score += c.points * c.missing.max(1.0);
+                continue;
+            }
             let missing = rec[(2 * ci) / 64] >> ((2 * ci) % 64) & 1 == 1;
             let known = rec[(2 * ci + 1) / 64] >> ((2 * ci + 1) % 64) & 1 == 1;
             let o = c.slot;
