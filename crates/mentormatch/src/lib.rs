@@ -15,6 +15,7 @@ pub use lap::{LapError, LapSolution};
 pub mod config;
 pub mod criteria;
 pub mod diagnosis;
+pub mod distributed;
 pub mod error;
 pub mod input;
 pub mod model;
