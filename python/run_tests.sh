@@ -23,7 +23,8 @@ rm -rf "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 # The wheel build (maturin, release profile) and the test dependencies.
 "$venv/bin/python" -m pip install --quiet "$here" \
-    pytest hypothesis scipy pandas numpy mypy nbclient nbformat ipykernel matplotlib
+    pytest hypothesis scipy pandas numpy mypy nbclient nbformat ipykernel matplotlib \
+    "dask[dataframe]" distributed
 
 # Run from a scratch directory with the installed package: never the source tree's
 # python/mentormatch (which has no compiled _core), so the wheel is what gets tested.

@@ -403,9 +403,11 @@ mod tests {
 
     fn problem(n: usize, m: usize) -> Problem {
         let cohort = synthetic_cohort(n, m, 7);
-        let mut config = Config::default();
-        config.solver = SolverKind::Heuristic;
-        config.candidates = Some(8);
+        let config = Config {
+            solver: SolverKind::Heuristic,
+            candidates: Some(8),
+            ..Config::default()
+        };
         Problem::new(cohort, config, vec![]).unwrap()
     }
 
