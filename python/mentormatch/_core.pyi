@@ -166,7 +166,7 @@ def match_candidates(
     scores: npt.NDArray[np.float64],
     outside: npt.NDArray[np.float64],
     passes: Optional[_Passes] = None,
-    stats: Tuple[int, int] = (0, 0),
+    stats: Tuple[int, int] = ...,
     config_path: Union[str, os.PathLike[str], None] = None,
     config_json: Optional[str] = None,
     overrides: Optional[str] = None,

@@ -68,7 +68,16 @@ def _price_job(
     masked: Optional[np.ndarray],
     k: int,
 ) -> Tuple[Any, ...]:
-    return index.compiled().price_above(mentees, floors, restricted, v, masked, k)
+    # Arrays that came over the network may be unaligned views of a message buffer.
+    a = lambda x, dt: np.require(x, dtype=dt, requirements=["C", "A"])  # noqa: E731
+    return index.compiled().price_above(
+        a(mentees, np.uint64),
+        a(floors, np.float64),
+        a(restricted, np.bool_),
+        a(v, np.float64),
+        None if masked is None else a(masked, np.float64),
+        k,
+    )
 
 
 def concat_flat(parts: Sequence[Tuple[Any, ...]]) -> Tuple[Any, ...]:
