@@ -19,13 +19,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
 
 
 def rss_peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """VmHWM of this process (not getrusage's ru_maxrss, which a spawned worker inherits from
+    the process that forked it: it survives execve)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def cpu() -> float:
@@ -35,9 +40,7 @@ def cpu() -> float:
 
 def worker_peaks(client) -> dict:
     def peak(dask_worker=None):
-        import resource as r
-
-        return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024, os.times().user + os.times().system
+        return rss_peak_mb(), cpu()
 
     return client.run(peak)
 
