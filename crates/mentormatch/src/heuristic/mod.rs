@@ -294,6 +294,7 @@ pub fn solve_with_passes(
     passes: &dyn sparse::PairPasses,
     candidates: Option<sparse::Candidates>,
 ) -> Result<Solution> {
+    // (A block, so that the body keeps the indentation it had as `HeuristicBackend::solve`.)
     {
         let t0 = Instant::now();
         let p: &dyn Progress = progress::sink(&settings.progress);
