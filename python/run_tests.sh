@@ -4,7 +4,8 @@
 #   bash python/run_tests.sh            (from anywhere; needs Rust, python3 with venv, and PyPI)
 #
 # The venv lives in target/python-venv (recreated on every run; set MM_VENV to put it elsewhere).
-# Extra arguments go to pytest, e.g. `bash python/run_tests.sh -k lsa`.
+# Extra arguments go to pytest, e.g. `bash python/run_tests.sh -k lsa`. MM_TEST_SPARK=1 adds pyspark
+# (the Spark recipe's test; needs Java).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -23,7 +24,13 @@ rm -rf "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 # The wheel build (maturin, release profile) and the test dependencies.
 "$venv/bin/python" -m pip install --quiet "$here" \
-    pytest hypothesis scipy pandas numpy mypy nbclient nbformat ipykernel matplotlib matching
+    pytest hypothesis scipy pandas numpy mypy nbclient nbformat ipykernel matplotlib matching \
+    "dask[dataframe]" distributed
+# The Spark recipe's test (tests/test_spark.py) is opt-in: pyspark is a ~317 MB download and needs
+# a Java runtime; without them the test is skipped. MM_TEST_SPARK=1 installs pyspark and pyarrow.
+if [ "${MM_TEST_SPARK:-0}" = 1 ]; then
+    "$venv/bin/python" -m pip install --quiet "pyspark>=3.5,<4" pyarrow
+fi
 
 # Run from a scratch directory with the installed package: never the source tree's
 # python/mentormatch (which has no compiled _core), so the wheel is what gets tested.

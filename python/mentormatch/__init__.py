@@ -11,6 +11,8 @@ suggest(mentors, mentees, top=5, ...)   -> DataFrame of suggestions for self-mat
 rematch(previous, mentors, mentees, ...) -> RematchResult (kept / new / changed, ended pairs)
 score_matrix(mentors, mentees, ...)     -> (scores DataFrame, allowed DataFrame)
 linear_sum_assignment(cost, maximize)   a drop-in for scipy.optimize.linear_sum_assignment
+candidates(mentors, mentees, k=...)     -> DataFrame of candidate pairs (a shard job: Spark, Dask)
+match_candidates(candidates, mentors, mentees, ...) -> MatchResult from candidate rows
 
 Exceptions
 ----------
@@ -38,6 +40,7 @@ from ._core import (
     MissingFileError,
     SolverError,
 )
+from ._distributed import ShardIndex
 from ._result import AuditResult, MatchResult, RematchResult
 
 __version__: str = _core.__version__
@@ -53,6 +56,9 @@ __all__ = [
     "linear_sum_assignment",
     "MatchResult",
     "min_weight_full_bipartite_matching",
+    "candidates",
+    "match_candidates",
+    "ShardIndex",
     "MentorMatchError",
     "InputError",
     "MissingFileError",
@@ -137,6 +143,7 @@ def match(
     forbid: Optional[PairSpec] = None,
     pin: Optional[PairSpec] = None,
     history: Any = None,
+    client: Any = None,
 ) -> MatchResult:
     """Matches mentees with mentors and explains every pair.
 
@@ -165,6 +172,14 @@ def match(
     history
         Earlier rounds' pairs, never made again: CSV path(s) with ``mentee_id,mentor_id``
         columns, a DataFrame, or a list of pairs; added to the configuration's ``history``.
+    client
+        A ``dask.distributed.Client`` (needs ``pip install "mentormatch[dask]"``): the passes
+        over all pairs of the heuristic backend (candidate generation, column-generation
+        pricing) run on its workers as one task per shard of mentees; the solve runs here.
+        ``mentors`` and ``mentees`` may then be ``dask.dataframe`` DataFrames (the mentee
+        partitions are the shards). The result is identical to the one without a client (same
+        pairs, same fingerprint). Backends without such passes (the dense exact solver chosen
+        for cohorts that fit in memory, the ILP, ...) run here as without a client.
 
     Raises
     ------
@@ -180,7 +195,119 @@ def match(
     o = _overrides(
         criteria, solver, allow_unmatched, seed, time_limit, min_score, objective, forbid, pin
     )
+    if client is not None:
+        from . import _dask
+
+        run = _dask.match_run(
+            client, mentors, mentees, lambda a, b: _core_args(a, b, config, o, history)
+        )
+        return MatchResult(run)
     run = _core.match_cohort(*_core_args(mentors, mentees, config, o, history))
+    return MatchResult(run)
+
+
+def candidates(
+    mentors: Table,
+    mentees: Table,
+    *,
+    k: Optional[int] = None,
+    prices: Any = None,
+    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
+    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    min_score: Optional[float] = None,
+    forbid: Optional[PairSpec] = None,
+    pin: Optional[PairSpec] = None,
+    history: Any = None,
+) -> pd.DataFrame:
+    """Candidate pairs of ``mentees``: each one's ``k`` best allowed mentors, as a DataFrame.
+
+    Columns ``mentee_id, mentor_id, score, outside``, each mentee's rows best first;
+    ``outside`` bounds the score of every allowed pair of the mentee not listed (``-inf``: none
+    is left out); a mentee without any allowed mentor has one row with an empty ``mentor_id``.
+    ``k`` defaults to the configuration's ``candidates`` (50). With ``prices`` (one per mentor,
+    in the mentor table's order, ``>= 0``), the ``k`` mentors with the largest ``score -
+    price``, with their plain scores (a pricing pass of column generation).
+
+    Pairs are found without scoring every pair (a bound-pruned search over a tree of mentors).
+    Any shard of mentees gives valid candidates for :func:`match_candidates`; for the rows the
+    single-process solver uses (ties between equally good mentors broken by each mentee's place
+    in the whole cohort), run jobs over ranges of one :class:`ShardIndex` of the whole cohort
+    instead (this is what ``match(..., client=)`` and the Spark recipe in the README do).
+    """
+    return ShardIndex(
+        mentors,
+        mentees,
+        criteria=criteria,
+        config=config,
+        min_score=min_score,
+        forbid=forbid,
+        pin=pin,
+        history=history,
+    ).candidates(k=k, prices=prices)
+
+
+def match_candidates(
+    candidates: Any,
+    mentors: Table,
+    mentees: Table,
+    *,
+    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
+    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    solver: Optional[SolverName] = None,
+    allow_unmatched: Optional[bool] = None,
+    seed: Optional[int] = None,
+    time_limit: Optional[float] = None,
+    min_score: Optional[float] = None,
+    forbid: Optional[PairSpec] = None,
+    pin: Optional[PairSpec] = None,
+    history: Any = None,
+    client: Any = None,
+) -> MatchResult:
+    """Matches from candidate pairs made elsewhere (:func:`candidates`, :class:`ShardIndex`
+    jobs on Spark or Dask), with the heuristic backend: an auction over the candidates, then
+    column generation (pricing passes over all pairs add the pairs that could improve the
+    plan), local search, and a certificate over all allowed pairs.
+
+    ``candidates``: a DataFrame with ``mentee_id, mentor_id, score, outside`` and rows for every
+    mentee, each mentee's rows in the order the job gave them. The rows are checked against the
+    tables and configuration (``InputError`` naming the row: an unknown id, a missing mentee, a
+    score other than the one computed here). The pricing passes run here, or on ``client``'s
+    workers. With the rows of :class:`ShardIndex` jobs over the whole cohort, the result equals
+    ``match(mentors, mentees, solver="heuristic", ...)``: same pairs, same fingerprint.
+    ``solver`` must be ``"auto"`` or ``"heuristic"``; other arguments as in :func:`match`.
+    """
+    from ._distributed import candidate_arrays
+
+    o = _overrides(criteria, solver, allow_unmatched, seed, time_limit, min_score, None, forbid, pin)
+    mentee_ids, mentor_ids, scores, outside = candidate_arrays(candidates)
+    work = getattr(candidates, "attrs", {}).get("mentormatch_work", (0, 0))
+    if client is not None:
+        from . import _dask
+
+        args, passes = _dask.prepare(
+            client, mentors, mentees, lambda a, b: _core_args(a, b, config, o, history)
+        )
+    else:
+        args, passes = _core_args(mentors, mentees, config, o, history), None
+    mentors_t, mentees_t, path, cfg, over, hist = args
+    try:
+        run = _core.match_candidates(
+            mentors_t,
+            mentees_t,
+            mentee_ids,
+            mentor_ids,
+            scores,
+            outside,
+            passes,
+            work,
+            path,
+            cfg,
+            over,
+            hist,
+        )
+    finally:
+        if passes is not None:
+            passes.client.cancel([passes.index])
     return MatchResult(run)
 
 

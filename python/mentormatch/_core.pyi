@@ -1,7 +1,7 @@
 # Stubs for the compiled module mentormatch._core (crates/mentormatch-py). Low level: use the
 # functions of the `mentormatch` package, which accept DataFrames.
 import os
-from typing import Any, Dict, List, Optional, Tuple, Union, final
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union, final
 
 import numpy as np
 import numpy.typing as npt
@@ -116,3 +116,76 @@ def min_weight_full_bipartite_matching(
     release_gil: bool = True,
 ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 def _reset_after_fork() -> None: ...
+
+# Flat candidate rows: (offsets, mentor indices, scores, outside per mentee (or `left` per
+# pricing query), pairs scored, bounds evaluated).
+_FlatRows = Tuple[
+    npt.NDArray[np.uint64],
+    npt.NDArray[np.uint32],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    int,
+    int,
+]
+# The passes callback: ("candidates", k) or ("price", mentees, floors, restricted, v, masked, k).
+_Passes = Callable[..., _FlatRows]
+
+@final
+class ShardIndex:
+    def __new__(
+        cls,
+        mentors: _Table,
+        mentees: _Table,
+        config_path: Union[str, os.PathLike[str], None] = None,
+        config_json: Optional[str] = None,
+        overrides: Optional[str] = None,
+        history: Optional[List[_Table]] = None,
+    ) -> ShardIndex: ...
+    @property
+    def n_mentees(self) -> int: ...
+    @property
+    def n_mentors(self) -> int: ...
+    @property
+    def default_k(self) -> int: ...
+    def mentee_ids(self) -> List[str]: ...
+    def mentor_ids(self) -> List[str]: ...
+    def candidates(
+        self,
+        start: int,
+        stop: int,
+        k: Optional[int] = None,
+        prices: Optional[npt.NDArray[np.float64]] = None,
+    ) -> _FlatRows: ...
+    def price_above(
+        self,
+        mentees: npt.NDArray[np.uint64],
+        floors: npt.NDArray[np.float64],
+        restricted: npt.NDArray[np.bool_],
+        v: npt.NDArray[np.float64],
+        masked: Optional[npt.NDArray[np.float64]],
+        k: int,
+    ) -> _FlatRows: ...
+
+def match_distributed(
+    mentors: _Table,
+    mentees: _Table,
+    passes: _Passes,
+    config_path: Union[str, os.PathLike[str], None] = None,
+    config_json: Optional[str] = None,
+    overrides: Optional[str] = None,
+    history: Optional[List[_Table]] = None,
+) -> Run: ...
+def match_candidates(
+    mentors: _Table,
+    mentees: _Table,
+    mentee_ids: List[str],
+    mentor_ids: List[Optional[str]],
+    scores: npt.NDArray[np.float64],
+    outside: npt.NDArray[np.float64],
+    passes: Optional[_Passes] = None,
+    stats: Tuple[int, int] = ...,
+    config_path: Union[str, os.PathLike[str], None] = None,
+    config_json: Optional[str] = None,
+    overrides: Optional[str] = None,
+    history: Optional[List[_Table]] = None,
+) -> Run: ...

@@ -61,6 +61,9 @@ def table(obj: Any, source: str) -> TableArg:
     """A participant table for the core: a CSV path, or ``(source, headers, columns)``."""
     if _is_path(obj):
         return os.fspath(obj)
+    if type(obj).__module__.startswith("dask") and hasattr(obj, "compute"):
+        # A dask DataFrame without a client: computed here, as one pandas DataFrame.
+        obj = obj.compute()
     if _is_pandas(obj):
         headers, columns = _pandas_columns(obj)
     elif _is_polars(obj):
@@ -73,7 +76,7 @@ def table(obj: Any, source: str) -> TableArg:
         headers, columns = _records_columns(obj)
     else:
         raise TypeError(
-            f"{source} must be a pandas DataFrame, a list of dicts, a dict of lists or the path "
+            f"{source} must be a pandas (or polars, dask) DataFrame, a list of dicts, a dict of lists or the path "
             f"of a CSV file, not {type(obj).__name__}"
         )
     return (source, headers, columns)

@@ -20,6 +20,7 @@ use mentormatch::report::table::{criterion_stats, Cells, PairTable};
 use mentormatch::{Cohort, Location, MatchResult, PairRef, Problem};
 
 mod convert;
+mod dist;
 mod errors;
 
 use convert::{ConfigSpec, Table};
@@ -799,5 +800,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(linear_sum_assignment, m)?)?;
     m.add_function(wrap_pyfunction!(min_weight_full_bipartite_matching, m)?)?;
     m.add_function(wrap_pyfunction!(_reset_after_fork, m)?)?;
+    m.add_class::<dist::PyShardIndex>()?;
+    m.add_function(wrap_pyfunction!(dist::match_distributed, m)?)?;
+    m.add_function(wrap_pyfunction!(dist::match_candidates, m)?)?;
     Ok(())
 }

@@ -13,6 +13,7 @@
 // Foundations, used everywhere.
 pub mod csv_safe;
 pub mod diagnosis;
+pub mod distributed;
 pub mod error;
 pub mod goal_bound;
 pub mod model;
@@ -87,9 +88,19 @@ pub fn solve(problem: &Problem) -> Result<MatchResult> {
 
 /// Like [`solve`], with explicit settings (e.g. a progress sink).
 pub fn solve_with(problem: &Problem, settings: &Settings) -> Result<MatchResult> {
+    solve_by(problem, |backend| backend.solve(problem, settings))
+}
+
+/// The steps every solve shares, around `run` (which solves with the backend the configuration
+/// selects, e.g. locally or with its passes over all pairs on a cluster): why `auto` chose it,
+/// the result with its explanations, the price of stability.
+pub(crate) fn solve_by(
+    problem: &Problem,
+    run: impl FnOnce(&dyn Backend) -> Result<Solution>,
+) -> Result<MatchResult> {
     let started = std::time::Instant::now();
     let (backend, why) = selection::select(problem, problem.config().solver_options.kind)?;
-    let mut solution = backend.solve(problem, settings)?;
+    let mut solution = run(backend.as_ref())?;
     if let Some(why) = why {
         solution.notes.insert(0, solver::Note::auto_choice(why));
     }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Every top-level module in dependency order. The crate root's own functions (`solve`,
-/// `solve_with`, `match_cohort`) sit after `result`: they select a backend and build the result.
+/// `solve_with`, `solve_by`, `match_cohort`) sit after `result`: they select a backend and build
+/// the result.
 const LAYERS: &[&str] = &[
     "values",
     "goal_bound",
@@ -32,12 +33,13 @@ const LAYERS: &[&str] = &[
     "stability",
     "result",
     "<root>",
+    "distributed",
     "report",
     "analysis",
 ];
 
 /// Names the crate root defines or re-exports that code may reach as `crate::Name`.
-const ROOT_FUNCTIONS: &[&str] = &["solve", "solve_with", "match_cohort"];
+const ROOT_FUNCTIONS: &[&str] = &["solve", "solve_with", "solve_by", "match_cohort"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)

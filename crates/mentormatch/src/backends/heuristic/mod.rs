@@ -280,11 +280,35 @@ impl Backend for HeuristicBackend {
     }
 
     fn solve(&self, problem: &Problem, settings: &Settings) -> Result<Solution> {
+        solve_with_passes(problem, settings, &sparse::LocalPasses { problem }, None)
+    }
+}
+
+/// The heuristic backend with its passes over all pairs (candidate generation, pricing) run by
+/// `passes` (in this process, or as shard jobs, see [`crate::distributed`]); with
+/// `candidates`, those are used instead of a candidate pass (they must be what
+/// [`crate::backends::sparse::candidates::generate`] gives for the index over
+/// [`sparse::remaining_after_pins`] for the result to equal [`HeuristicBackend`]'s).
+pub fn solve_with_passes(
+    problem: &Problem,
+    settings: &Settings,
+    passes: &dyn sparse::PairPasses,
+    candidates: Option<sparse::Candidates>,
+) -> Result<Solution> {
+    // (A block, so that the body keeps the indentation it had as `HeuristicBackend::solve`.)
+    {
         let t0 = Instant::now();
         let p: &dyn Progress = progress::sink(&settings.progress);
         let deadline = sparse::deadline(settings, t0);
         let stop = || deadline.is_some_and(|d| Instant::now() >= d);
-        let mut prep = Prepared::new(problem, sparse::k_of(problem), p);
+        let k = sparse::k_of(problem);
+        p.stage("indexing mentors", 0);
+        let index = sparse::CandidateIndex::new(problem, &sparse::remaining_after_pins(problem));
+        let cands = match candidates {
+            Some(c) => c,
+            None => passes.candidates(&index, k, p)?,
+        };
+        let mut prep = Prepared::from_candidates(problem, index, cands, k);
         let t_cands = t0.elapsed().as_secs_f64();
         let mut notes = Vec::new();
         if problem.config().objective == crate::config::Objective::Maxmin {
@@ -329,7 +353,7 @@ impl Backend for HeuristicBackend {
             );
             t_refine += t.elapsed().as_secs_f64();
             let t = Instant::now();
-            let pr = prep.price_columns(problem, &v, PRICING_ADD, AUCTION_EPS, p, &stop);
+            let pr = prep.price_columns_with(passes, &v, PRICING_ADD, AUCTION_EPS, p, &stop)?;
             t_pricing += t.elapsed().as_secs_f64();
             let b = prep.global_bound(&pr.u, &v);
             priced_bound = priced_bound.min(b);

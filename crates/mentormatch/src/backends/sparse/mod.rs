@@ -59,6 +59,21 @@ pub struct Prepared {
 impl Prepared {
     /// Compiles the index and generates `k` candidates per mentee.
     pub fn new(problem: &Problem, k: usize, progress: &dyn Progress) -> Prepared {
+        progress.stage("indexing mentors", 0);
+        let index = CandidateIndex::new(problem, &remaining_after_pins(problem));
+        let cands = candidates::generate(problem, &index, k.max(1), progress);
+        Prepared::from_candidates(problem, index, cands, k)
+    }
+
+    /// Candidates generated elsewhere (e.g. by shard jobs, see [`crate::distributed`]) with
+    /// the index over `remaining_after_pins(problem)`: the same as [`Prepared::new`] when
+    /// `cands` equals what [`candidates::generate`] gives.
+    pub fn from_candidates(
+        problem: &Problem,
+        index: CandidateIndex,
+        cands: Candidates,
+        k: usize,
+    ) -> Prepared {
         let AfterPins {
             pinned,
             remaining,
@@ -66,9 +81,6 @@ impl Prepared {
             pinned_score: pinned_total,
             ..
         } = problem.after_pins();
-        progress.stage("indexing mentors", 0);
-        let index = CandidateIndex::new(problem, &remaining);
-        let cands = candidates::generate(problem, &index, k.max(1), progress);
         Prepared {
             cands,
             index,
@@ -209,6 +221,23 @@ impl Prepared {
         progress: &dyn Progress,
         stop: &dyn Fn() -> bool,
     ) -> Pricing {
+        let local = LocalPasses { problem };
+        self.price_columns_with(&local, v, k_add, tol, progress, stop)
+            .expect("local pricing cannot fail")
+    }
+
+    /// [`Prepared::price_columns`] with the searches run by `passes` (in this process, or as
+    /// shard jobs elsewhere, see [`crate::distributed`]); the same result whenever `passes`
+    /// answers each query as [`run_price_job`] does. Fails only when `passes` does.
+    pub fn price_columns_with(
+        &mut self,
+        passes: &dyn PairPasses,
+        v: &[f64],
+        k_add: usize,
+        tol: f64,
+        progress: &dyn Progress,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Pricing> {
         let n = self.pinned.len();
         let m = self.remaining.len();
         // Incremental pricing. After a pass at prices `w`, `cert[i]` bounds `s_ij - w_j` over
@@ -229,13 +258,12 @@ impl Prepared {
             vec![true; m]
         };
         let n_cheaper = cheaper.iter().filter(|&&c| c).count();
-        let prices = self.index.prices(v);
-        let masked = (incremental && n_cheaper > 0).then(|| {
-            let w: Vec<f64> = (0..m)
+        let masked: Option<Vec<f64>> = (incremental && n_cheaper > 0).then(|| {
+            (0..m)
                 .map(|j| if cheaper[j] { v[j] } else { f64::INFINITY })
-                .collect();
-            self.index.prices(&w)
+                .collect()
         });
+        let has_masked = masked.is_some();
         if !incremental {
             self.cert = vec![f64::INFINITY; n];
         }
@@ -251,8 +279,8 @@ impl Prepared {
         };
         let mut add: HashMap<usize, candidates::Row> = HashMap::new();
         let mut stats = SearchStats::default();
-        const CHUNK: usize = 16384;
-        for chunk in self.free.chunks(CHUNK) {
+        let chunk_len = passes.chunk().max(1);
+        for chunk in self.free.chunks(chunk_len) {
             if out.stopped || stop() {
                 // Out of time: the rest keep a valid but loose dual, the row's best or the
                 // bound on everything left out of the row (`outside`, prices being `>= 0`).
@@ -270,11 +298,11 @@ impl Prepared {
                 }
                 continue;
             }
-            #[allow(clippy::type_complexity)]
-            let part: Vec<(usize, f64, Vec<(u32, f64)>, f64, u8, SearchStats)> = chunk
+            // What each mentee needs: (floor, old certificate, kind) with kind 0 (no search),
+            // 1 (restricted to the mentors that got cheaper) or 2 (every mentor).
+            let plan: Vec<(f64, f64, u8)> = chunk
                 .par_iter()
-                .map_init(candidates::Scratch::default, |scratch, &i| {
-                    let mut st = SearchStats::default();
+                .map(|&i| {
                     let (js, ss) = self.cands.row(i);
                     let floor = js
                         .iter()
@@ -285,41 +313,60 @@ impl Prepared {
                     // Pairs outside the row score at most `outside[i]` and prices are
                     // `>= 0`, so none can beat a floor at or above it: no search needed.
                     if self.cands.outside[i] <= floor {
-                        return (i, floor, Vec::new(), floor, 0, st);
+                        return (floor, floor, 0);
                     }
                     // Every pair outside the row whose mentor is not in Δ has
                     // `s_ij - v_j <= s_ij - w_j + slack <= cert[i] + slack`.
                     let old = self.cert[i] + slack;
                     if incremental && old <= floor + tol {
-                        let Some(masked) = &masked else {
-                            return (i, floor, Vec::new(), old, 0, st);
-                        };
-                        let (list, left) = self.index.query_priced_above(
-                            problem,
-                            i,
-                            k_add.max(1),
-                            masked,
-                            floor,
-                            scratch,
-                            &mut st,
-                        );
-                        return (i, floor, list, left.max(old), 1, st);
+                        if !has_masked {
+                            return (floor, old, 0);
+                        }
+                        return (floor, old, 1);
                     }
-                    let (list, left) = self.index.query_priced_above(
-                        problem,
-                        i,
-                        k_add.max(1),
-                        &prices,
-                        floor,
-                        scratch,
-                        &mut st,
-                    );
-                    (i, floor, list, left, 2, st)
+                    (floor, f64::NEG_INFINITY, 2)
                 })
                 .collect();
-            for (i, floor, list, left, kind, st) in part {
-                stats.pairs_scored += st.pairs_scored;
-                stats.bounds += st.bounds;
+            let queries: Vec<PriceQuery> = chunk
+                .iter()
+                .zip(&plan)
+                .filter(|(_, p)| p.2 != 0)
+                .map(|(&i, p)| PriceQuery {
+                    mentee: i,
+                    floor: p.0,
+                    restricted: p.2 == 1,
+                })
+                .collect();
+            let job = PriceJob {
+                queries: &queries,
+                v,
+                masked: masked.as_deref(),
+                k: k_add.max(1),
+            };
+            let (answers, st) = if queries.is_empty() {
+                (Vec::new(), SearchStats::default())
+            } else {
+                passes.price_above(&self.index, &job)?
+            };
+            if answers.len() != queries.len() {
+                return Err(Error::Solver(format!(
+                    "a pricing pass answered {} of {} queries",
+                    answers.len(),
+                    queries.len()
+                )));
+            }
+            stats.pairs_scored += st.pairs_scored;
+            stats.bounds += st.bounds;
+            let mut answers = answers.into_iter();
+            for (&i, &(floor, old, kind)) in chunk.iter().zip(&plan) {
+                let (list, left) = match kind {
+                    0 => (Vec::new(), old),
+                    1 => {
+                        let (list, left) = answers.next().unwrap_or_default();
+                        (list, left.max(old))
+                    }
+                    _ => answers.next().unwrap_or_default(),
+                };
                 match kind {
                     1 => out.restricted += 1,
                     2 => out.searched += 1,
@@ -362,7 +409,7 @@ impl Prepared {
         if !add.is_empty() {
             self.cands.replace_rows(&add);
         }
-        out
+        Ok(out)
     }
 
     /// Adds up to `extra` random allowed mentors (with places) per free mentee, drawn from a
@@ -482,6 +529,134 @@ pub struct Pricing {
     pub restricted: usize,
     /// The pass stopped early (time limit); `u` is still a valid dual, but looser.
     pub stopped: bool,
+}
+
+/// Places per mentor after the pins: the mentors the candidate index is built over.
+pub fn remaining_after_pins(problem: &Problem) -> Vec<u32> {
+    problem.after_pins().remaining
+}
+
+/// One mentee's search in a column-generation pricing pass: the allowed mentors whose reduced
+/// score beats `floor` ([`CandidateIndex::query_priced_above`]), over every mentor or, when
+/// `restricted`, over those priced by [`PriceJob::masked`] only.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriceQuery {
+    /// Mentee index.
+    pub mentee: usize,
+    /// The best reduced score within the mentee's row (at least 0).
+    pub floor: f64,
+    /// Search the mentors that got cheaper only (priced by `masked`).
+    pub restricted: bool,
+}
+
+/// The searches of one pricing pass (or a shard of them) and what they share.
+#[derive(Debug, Clone, Copy)]
+pub struct PriceJob<'a> {
+    /// The searches, in mentee order.
+    pub queries: &'a [PriceQuery],
+    /// Mentor prices.
+    pub v: &'a [f64],
+    /// The prices of the mentors that got cheaper since the last pass, `+inf` for the others
+    /// (for restricted queries; `None` when there are none).
+    pub masked: Option<&'a [f64]>,
+    /// Most mentors returned per query.
+    pub k: usize,
+}
+
+/// What a search of a pricing pass returns: the mentors found `(mentor, score)`, best reduced
+/// score first, and the bound on the reduced score of every allowed pair left out.
+pub type PriceAnswer = (Vec<(u32, f64)>, f64);
+
+/// The passes over all pairs of the sparse backends (candidate generation, pricing), so that
+/// they can run in this process ([`LocalPasses`]) or as shard jobs on other machines
+/// ([`crate::distributed`]). Each answer must be what [`candidates::generate`] /
+/// [`run_price_job`] give for the same problem, so that results do not depend on where the
+/// passes ran.
+pub trait PairPasses: Sync {
+    /// `k` candidates per mentee: [`candidates::generate`] over `index`.
+    fn candidates(
+        &self,
+        index: &CandidateIndex,
+        k: usize,
+        progress: &dyn Progress,
+    ) -> Result<Candidates>;
+    /// The answers to `job.queries`, in order, and the search work done.
+    fn price_above(
+        &self,
+        index: &CandidateIndex,
+        job: &PriceJob<'_>,
+    ) -> Result<(Vec<PriceAnswer>, SearchStats)>;
+    /// How many mentees one call of [`PairPasses::price_above`] should cover at most (a time
+    /// limit is checked between calls).
+    fn chunk(&self) -> usize {
+        16384
+    }
+}
+
+/// The passes run in this process, over the index of the problem.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalPasses<'a> {
+    /// The problem the index was built for.
+    pub problem: &'a Problem,
+}
+
+impl PairPasses for LocalPasses<'_> {
+    fn candidates(
+        &self,
+        index: &CandidateIndex,
+        k: usize,
+        progress: &dyn Progress,
+    ) -> Result<Candidates> {
+        Ok(candidates::generate(
+            self.problem,
+            index,
+            k.max(1),
+            progress,
+        ))
+    }
+
+    fn price_above(
+        &self,
+        index: &CandidateIndex,
+        job: &PriceJob<'_>,
+    ) -> Result<(Vec<PriceAnswer>, SearchStats)> {
+        Ok(run_price_job(self.problem, index, job))
+    }
+}
+
+/// Answers the searches of a pricing job with `index` (built over `problem` and
+/// [`remaining_after_pins`]), in parallel; the answers do not depend on the number of threads.
+pub fn run_price_job(
+    problem: &Problem,
+    index: &CandidateIndex,
+    job: &PriceJob<'_>,
+) -> (Vec<PriceAnswer>, SearchStats) {
+    let prices = index.prices(job.v);
+    let masked = job.masked.map(|w| index.prices(w));
+    let part: Vec<(PriceAnswer, SearchStats)> = job
+        .queries
+        .par_iter()
+        .map_init(candidates::Scratch::default, |scratch, q| {
+            let mut st = SearchStats::default();
+            let p = match (&masked, q.restricted) {
+                (Some(w), true) => w,
+                _ => &prices,
+            };
+            let ans =
+                index.query_priced_above(problem, q.mentee, job.k, p, q.floor, scratch, &mut st);
+            (ans, st)
+        })
+        .collect();
+    let mut stats = SearchStats::default();
+    let answers = part
+        .into_iter()
+        .map(|(a, st)| {
+            stats.pairs_scored += st.pairs_scored;
+            stats.bounds += st.bounds;
+            a
+        })
+        .collect();
+    (answers, stats)
 }
 
 /// The Hall witness of a failed search whose mentees all have complete rows.

@@ -1,0 +1,535 @@
+//! Passes over all pairs as shard jobs (Dask, Spark, any engine), with the same result as one
+//! process.
+//!
+//! The sparse backends touch every pair in two kinds of passes: candidate generation (each
+//! mentee's `k` best allowed mentors) and, in column generation, pricing (each mentee's
+//! allowed mentors whose *reduced* score `s_ij - v_j` beats its row). Both are independent per
+//! mentee, so they can run as jobs over ranges of mentees on other machines:
+//!
+//! - [`ShardIndex`]: the compiled problem and its candidate index, built once per worker;
+//!   [`ShardIndex::candidates`] answers a candidate pass for a range of mentees (optionally by
+//!   reduced score, with mentor prices), [`ShardIndex::price_above`] a pricing job.
+//! - [`solve_distributed`]: what [`crate::solve_with`] does, with the passes run by a
+//!   [`PairPasses`] implementation (e.g. one that sends shard jobs to a cluster); the solve
+//!   over the candidate graph runs here.
+//! - [`candidates_from_rows`] and [`solve_candidates`]: a solve from candidate rows made
+//!   elsewhere (a Spark job), checked against the problem.
+//!
+//! # Same result as one process
+//! A shard job runs exactly the search the single-process backend runs for the same mentee
+//! (same problem, same index, same mentee index: the per-mentee tie order of the search
+//! depends on it), and the answers are merged in mentee order, so the candidates, every pricing
+//! pass, and hence the result (pairs, scores, notes, fingerprint) are identical. This is why a
+//! worker compiles the *whole* cohort: the index interns the values of both sides, so an index
+//! over one shard of mentees could order equally good mentors differently.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::backends::sparse::candidates::Scratch;
+use crate::backends::sparse::{
+    self, remaining_after_pins, CandidateIndex, Candidates, PriceAnswer, PriceJob, SearchStats,
+};
+use crate::config::SolverKind;
+use crate::error::{Error, InputError, Location, Result};
+use crate::model::Participant;
+use crate::problem::Problem;
+use crate::result::{self, MatchResult};
+use crate::solver::Settings;
+
+pub use crate::backends::sparse::{LocalPasses, PairPasses, PriceQuery};
+
+/// The compiled problem and its candidate index: what a worker needs to answer shard jobs.
+#[derive(Debug)]
+pub struct ShardIndex {
+    problem: Problem,
+    index: CandidateIndex,
+    pinned: Vec<Option<usize>>,
+}
+
+impl ShardIndex {
+    /// Builds the candidate index over the mentors with places after the pins (as the
+    /// single-process backends do).
+    pub fn new(problem: Problem) -> ShardIndex {
+        let index = CandidateIndex::new(&problem, &remaining_after_pins(&problem));
+        let mut pinned = vec![None; problem.n_mentees()];
+        for &(i, j) in problem.pins() {
+            pinned[i] = Some(j);
+        }
+        ShardIndex {
+            problem,
+            index,
+            pinned,
+        }
+    }
+
+    /// The compiled problem.
+    pub fn problem(&self) -> &Problem {
+        &self.problem
+    }
+
+    /// Candidates per mentee from the configuration (`candidates`, default 50).
+    pub fn default_k(&self) -> usize {
+        sparse::k_of(&self.problem)
+    }
+
+    /// The candidate rows of mentees `range` (row `x` is mentee `range.start + x`): a pinned
+    /// mentee gets its pin; the others their `k` best allowed mentors, or with `prices` (one
+    /// per mentor, `>= 0`) the `k` with the largest reduced score `s_ij - prices[j]` (their
+    /// plain scores in the rows). Without prices the rows are exactly those of
+    /// [`sparse::candidates::generate`]. In parallel; independent of the number of threads.
+    pub fn candidates(
+        &self,
+        range: Range<usize>,
+        k: usize,
+        prices: Option<&[f64]>,
+    ) -> Result<Candidates> {
+        let n = self.problem.n_mentees();
+        let m = self.problem.n_mentors();
+        if range.start > range.end || range.end > n {
+            return Err(Error::Input(InputError::new(
+                Location::source("candidates"),
+                format!(
+                    "mentee range {}..{} is outside the {n} mentees",
+                    range.start, range.end
+                ),
+            )));
+        }
+        if let Some(p) = prices {
+            if p.len() != m {
+                return Err(Error::Input(InputError::new(
+                    Location::source("prices"),
+                    format!("{} prices for {m} mentors", p.len()),
+                )));
+            }
+            if let Some(j) = p.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
+                return Err(Error::Input(
+                    InputError::new(
+                        Location::source("prices"),
+                        format!(
+                            "the price of mentor {} is {}",
+                            self.problem.cohort().mentors[j].id(),
+                            p[j]
+                        ),
+                    )
+                    .hint("prices must be finite and at least 0"),
+                ));
+            }
+        }
+        let k = k.max(1);
+        let priced = prices.map(|p| self.index.prices(p));
+        let rows: Vec<(sparse::candidates::Row, SearchStats)> = range
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, i| {
+                let mut st = SearchStats::default();
+                let row = match (self.pinned[i], &priced) {
+                    (Some(j), _) => (
+                        vec![(j as u32, self.problem.pair(i, j).0)],
+                        f64::NEG_INFINITY,
+                    ),
+                    (None, None) => self.index.query(&self.problem, i, k, scratch, &mut st),
+                    (None, Some(p)) => {
+                        self.index
+                            .query_priced(&self.problem, i, k, p, &[], scratch, &mut st)
+                    }
+                };
+                (row, st)
+            })
+            .collect();
+        let mut out = Candidates {
+            offsets: vec![0],
+            mentor: Vec::new(),
+            score: Vec::new(),
+            outside: Vec::with_capacity(rows.len()),
+            stats: SearchStats::default(),
+        };
+        for ((row, outside), st) in rows {
+            out.stats.pairs_scored += st.pairs_scored;
+            out.stats.bounds += st.bounds;
+            for (j, s) in row {
+                out.mentor.push(j);
+                out.score.push(s);
+            }
+            out.offsets.push(out.mentor.len());
+            out.outside.push(outside);
+        }
+        Ok(out)
+    }
+
+    /// Answers a pricing job (a shard of a column-generation pass), exactly as the
+    /// single-process pass does.
+    pub fn price_above(&self, job: &PriceJob<'_>) -> Result<(Vec<PriceAnswer>, SearchStats)> {
+        let n = self.problem.n_mentees();
+        let m = self.problem.n_mentors();
+        if job.v.len() != m || job.masked.is_some_and(|w| w.len() != m) {
+            return Err(Error::Input(InputError::new(
+                Location::source("prices"),
+                format!("prices for {} mentors, the cohort has {m}", job.v.len()),
+            )));
+        }
+        if let Some(q) = job.queries.iter().find(|q| q.mentee >= n) {
+            return Err(Error::Input(InputError::new(
+                Location::source("pricing"),
+                format!("mentee {} is outside the {n} mentees", q.mentee),
+            )));
+        }
+        Ok(sparse::run_price_job(&self.problem, &self.index, job))
+    }
+}
+
+/// Concatenates the candidate rows of consecutive mentee ranges.
+pub fn concat(parts: Vec<Candidates>) -> Candidates {
+    let mut out = Candidates {
+        offsets: vec![0],
+        mentor: Vec::new(),
+        score: Vec::new(),
+        outside: Vec::new(),
+        stats: SearchStats::default(),
+    };
+    for p in parts {
+        let base = out.mentor.len();
+        out.offsets.extend(p.offsets[1..].iter().map(|&o| o + base));
+        out.mentor.extend(p.mentor);
+        out.score.extend(p.score);
+        out.outside.extend(p.outside);
+        out.stats.pairs_scored += p.stats.pairs_scored;
+        out.stats.bounds += p.stats.bounds;
+    }
+    out
+}
+
+/// Solves `problem` as [`crate::solve_with`] does, with the passes over all pairs run by
+/// `passes`. Only the heuristic backend has such passes; when the configuration selects
+/// another backend (a cohort small enough for the dense matrix, the ILP...), it runs here, as
+/// in one process. The result equals [`crate::solve_with`]'s when `passes` answers as
+/// [`LocalPasses`] does.
+pub fn solve_distributed(
+    problem: &Problem,
+    settings: &Settings,
+    passes: &dyn PairPasses,
+) -> Result<MatchResult> {
+    crate::solve_by(problem, |backend| {
+        if backend.name() == "heuristic" {
+            crate::backends::heuristic::solve_with_passes(problem, settings, passes, None)
+        } else {
+            backend.solve(problem, settings)
+        }
+    })
+}
+
+/// Solves over candidates made elsewhere ([`candidates_from_rows`]) with the heuristic backend
+/// (auction, column generation with pricing passes run by `passes`, certificate). Equal to
+/// the single-process heuristic's result when `candidates` equals its candidates. The
+/// configuration's `solver` must be `auto` or `heuristic`.
+pub fn solve_candidates(
+    problem: &Problem,
+    settings: &Settings,
+    candidates: Candidates,
+    passes: &dyn PairPasses,
+) -> Result<MatchResult> {
+    let solver = problem.config().solver_options.kind;
+    if !matches!(solver, SolverKind::Auto | SolverKind::Heuristic) {
+        return Err(Error::Input(
+            InputError::new(
+                Location::source("config").field("solver"),
+                format!(
+                    "solving from candidates uses the heuristic backend; solver = \"{}\" cannot",
+                    solver.as_str()
+                ),
+            )
+            .hint("leave solver as \"auto\" or set \"heuristic\""),
+        ));
+    }
+    if candidates.n() != problem.n_mentees() {
+        return Err(Error::Input(InputError::new(
+            Location::source("candidates"),
+            format!(
+                "candidate rows for {} mentees, the cohort has {}",
+                candidates.n(),
+                problem.n_mentees()
+            ),
+        )));
+    }
+    let started = std::time::Instant::now();
+    let solution =
+        crate::backends::heuristic::solve_with_passes(problem, settings, passes, Some(candidates))?;
+    let stats = result::Stats {
+        solve_seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok(result::build(problem, solution, stats))
+}
+
+/// Candidate rows given by ids, checked against `problem`: row `r` pairs `mentee[r]` with
+/// `mentor[r]` (`None`: a mentee without candidates) at `score[r]`, `outside[r]` bounding
+/// every allowed pair of the mentee not listed (the same on each of its rows). Each mentee's
+/// rows keep their order. Errors (an [`Error::Input`] naming the row; rows count from 2, the
+/// header being row 1): an unknown id, a mentee without rows, a mentor listed twice for a
+/// mentee, a score other than the one computed here, or a pair the rules forbid (candidates
+/// made with other data or configuration).
+pub fn candidates_from_rows(
+    problem: &Problem,
+    mentee: &[String],
+    mentor: &[Option<String>],
+    score: &[f64],
+    outside: &[f64],
+) -> Result<Candidates> {
+    let rows = mentee.len();
+    if mentor.len() != rows || score.len() != rows || outside.len() != rows {
+        return Err(Error::Input(InputError::new(
+            Location::source("candidates"),
+            "columns mentee_id, mentor_id, score and outside differ in length",
+        )));
+    }
+    let at = |r: usize, field: &str| Location::source("candidates").row(r + 2).field(field);
+    let n = problem.n_mentees();
+    let cohort = problem.cohort();
+    // Indices, checked in parallel: (mentee, mentor or none).
+    let idx: Vec<(usize, Option<usize>)> = (0..rows)
+        .into_par_iter()
+        .map(|r| -> Result<(usize, Option<usize>)> {
+            let i = problem.mentee_index(&mentee[r]).ok_or_else(|| {
+                Error::Input(InputError::new(
+                    at(r, "mentee_id"),
+                    format!("no mentee has id '{}'", mentee[r]),
+                ))
+            })?;
+            let Some(id) = &mentor[r] else {
+                return Ok((i, None));
+            };
+            let j = problem.mentor_index(id).ok_or_else(|| {
+                Error::Input(InputError::new(
+                    at(r, "mentor_id"),
+                    format!("no mentor has id '{id}'"),
+                ))
+            })?;
+            let (s, ok) = problem.pair(i, j);
+            if !ok {
+                return Err(Error::Input(
+                    InputError::new(
+                        at(r, "mentor_id"),
+                        format!("{} - {id} is not allowed by the rules", mentee[r]),
+                    )
+                    .hint("were the candidates made with other data or configuration?"),
+                ));
+            }
+            if s.to_bits() != score[r].to_bits() {
+                return Err(Error::Input(
+                    InputError::new(
+                        at(r, "score"),
+                        format!("{} - {id} scores {s} here, not {}", mentee[r], score[r]),
+                    )
+                    .hint("were the candidates made with other data or configuration?"),
+                ));
+            }
+            Ok((i, Some(j)))
+        })
+        .collect::<Result<_>>()?;
+    let mut count = vec![0usize; n];
+    let mut first = vec![usize::MAX; n];
+    for (r, &(i, _)) in idx.iter().enumerate() {
+        count[i] += 1;
+        if first[i] == usize::MAX {
+            first[i] = r;
+        } else if outside[r].to_bits() != outside[first[i]].to_bits() {
+            return Err(Error::Input(InputError::new(
+                at(r, "outside"),
+                format!(
+                    "mentee {} has outside {} here and {} in row {}",
+                    mentee[r],
+                    outside[r],
+                    outside[first[i]],
+                    first[i] + 2
+                ),
+            )));
+        }
+    }
+    if let Some(i) = (0..n).find(|&i| count[i] == 0) {
+        return Err(Error::Input(
+            InputError::new(
+                Location::source("candidates"),
+                format!(
+                    "mentee {} has no rows (a mentee without candidates has one row with an empty mentor_id)",
+                    cohort.mentees[i].id()
+                ),
+            )
+            .hint("were the rows of a shard left out?"),
+        ));
+    }
+    let mut offsets = vec![0usize; n + 1];
+    // Rows per mentee with a mentor, in the given order.
+    let mut per: Vec<usize> = vec![0; n];
+    for &(i, j) in &idx {
+        if j.is_some() {
+            per[i] += 1;
+        }
+    }
+    for i in 0..n {
+        offsets[i + 1] = offsets[i] + per[i];
+    }
+    let total = offsets[n];
+    let mut fill = offsets.clone();
+    let mut mentor_out = vec![0u32; total];
+    let mut score_out = vec![0f64; total];
+    for (r, &(i, j)) in idx.iter().enumerate() {
+        if let Some(j) = j {
+            let row = offsets[i]..fill[i];
+            if mentor_out[row].contains(&(j as u32)) {
+                return Err(Error::Input(InputError::new(
+                    at(r, "mentor_id"),
+                    format!("{} - {} is listed twice", mentee[r], cohort.mentors[j].id()),
+                )));
+            }
+            mentor_out[fill[i]] = j as u32;
+            score_out[fill[i]] = score[r];
+            fill[i] += 1;
+        }
+    }
+    Ok(Candidates {
+        offsets,
+        mentor: mentor_out,
+        score: score_out,
+        outside: (0..n).map(|i| outside[first[i]]).collect(),
+        stats: SearchStats::default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+    use crate::synthetic::synthetic_cohort;
+    use crate::Config;
+
+    fn problem(n: usize, m: usize) -> Problem {
+        let cohort = synthetic_cohort(n, m, 7);
+        let config = Config {
+            solver_options: crate::config::SolverOptions {
+                kind: SolverKind::Heuristic,
+                candidates: Some(8),
+                ..Default::default()
+            },
+            ..Config::default()
+        };
+        Problem::new(cohort, config, vec![]).unwrap()
+    }
+
+    /// Passes run as shard jobs over ranges of mentees, each on its own index.
+    struct Sharded {
+        shards: Vec<ShardIndex>,
+        n: usize,
+    }
+
+    impl Sharded {
+        fn range(&self, s: usize) -> Range<usize> {
+            let per = self.n.div_ceil(self.shards.len());
+            (s * per).min(self.n)..((s + 1) * per).min(self.n)
+        }
+    }
+
+    impl PairPasses for Sharded {
+        fn candidates(
+            &self,
+            _: &CandidateIndex,
+            k: usize,
+            _: &dyn crate::Progress,
+        ) -> Result<Candidates> {
+            let parts = (0..self.shards.len())
+                .map(|s| self.shards[s].candidates(self.range(s), k, None))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(concat(parts))
+        }
+
+        fn price_above(
+            &self,
+            _: &CandidateIndex,
+            job: &PriceJob<'_>,
+        ) -> Result<(Vec<PriceAnswer>, SearchStats)> {
+            let mut answers = Vec::new();
+            let mut stats = SearchStats::default();
+            for s in 0..self.shards.len() {
+                let r = self.range(s);
+                let qs: Vec<PriceQuery> = job
+                    .queries
+                    .iter()
+                    .copied()
+                    .filter(|q| r.contains(&q.mentee))
+                    .collect();
+                let (a, st) = self.shards[s].price_above(&PriceJob {
+                    queries: &qs,
+                    ..*job
+                })?;
+                answers.extend(a);
+                stats.pairs_scored += st.pairs_scored;
+                stats.bounds += st.bounds;
+            }
+            Ok((answers, stats))
+        }
+
+        fn chunk(&self) -> usize {
+            usize::MAX
+        }
+    }
+
+    #[test]
+    fn sharded_passes_give_the_single_process_result() {
+        let single = crate::solve(&problem(300, 320)).unwrap();
+        let p = problem(300, 320);
+        let shards = Sharded {
+            shards: (0..3).map(|_| ShardIndex::new(problem(300, 320))).collect(),
+            n: 300,
+        };
+        let dist = solve_distributed(&p, &Settings::from_problem(&p), &shards).unwrap();
+        assert_eq!(single, dist);
+        assert!(dist
+            .notes
+            .iter()
+            .any(|n| n.message.starts_with("pricing round 2")));
+    }
+
+    #[test]
+    fn candidates_round_trip_through_rows() {
+        let p = problem(120, 100);
+        let shard = ShardIndex::new(problem(120, 100));
+        let cands = shard.candidates(0..120, 8, None).unwrap();
+        let index = CandidateIndex::new(&p, &remaining_after_pins(&p));
+        let local = sparse::candidates::generate(&p, &index, 8, &NoProgress);
+        assert_eq!(cands.offsets, local.offsets);
+        assert_eq!(cands.mentor, local.mentor);
+        assert_eq!(cands.outside, local.outside);
+        let (mut me, mut mo, mut sc, mut ou) = (vec![], vec![], vec![], vec![]);
+        for i in 0..120 {
+            let (js, ss) = cands.row(i);
+            let id = p.cohort().mentees[i].id().to_string();
+            if js.is_empty() {
+                me.push(id.clone());
+                mo.push(None);
+                sc.push(f64::NAN);
+                ou.push(cands.outside[i]);
+            }
+            for (&j, &s) in js.iter().zip(ss) {
+                me.push(id.clone());
+                mo.push(Some(p.cohort().mentors[j as usize].id().to_string()));
+                sc.push(s);
+                ou.push(cands.outside[i]);
+            }
+        }
+        let back = candidates_from_rows(&p, &me, &mo, &sc, &ou).unwrap();
+        assert_eq!(back.offsets, cands.offsets);
+        assert_eq!(back.mentor, cands.mentor);
+        let single = crate::solve(&p).unwrap();
+        let from = solve_candidates(
+            &p,
+            &Settings::from_problem(&p),
+            back,
+            &LocalPasses { problem: &p },
+        )
+        .unwrap();
+        assert_eq!(single.pairs, from.pairs);
+        assert_eq!(single.fingerprint, from.fingerprint);
+        // A wrong score names its row.
+        sc[0] += 1.0;
+        let e = candidates_from_rows(&p, &me, &mo, &sc, &ou).unwrap_err();
+        assert!(e.to_string().contains("row 2"), "{e}");
+    }
+}

@@ -1,0 +1,137 @@
+"""match(..., client=) on a local Dask cluster of two worker processes: the same result as one
+process (pairs, fingerprint), a worker killed mid-run, bad data in a shard."""
+
+import os
+import sys
+
+import pandas as pd
+import pytest
+
+import mentormatch as mm
+from cohorts import cohort
+from test_candidates import CFG, same
+
+distributed = pytest.importorskip("distributed")
+dd = pytest.importorskip("dask.dataframe")
+
+
+@pytest.fixture(scope="module")
+def client():
+    # Local only: workers on 127.0.0.1, no dashboard.
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        env={"RAYON_NUM_THREADS": "1"},
+    ) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def data():
+    return cohort(300, 260, seed=3)
+
+
+@pytest.fixture(scope="module")
+def single(data):
+    mentors, mentees = data
+    r = mm.match(mentors, mentees, config=CFG, solver="heuristic")
+    assert any(n.startswith("pricing round 2") for n in r.notes)
+    return r
+
+
+def test_same_result_with_dask_frames(client, data, single):
+    mentors, mentees = data
+    with distributed.get_task_stream(client) as stream:
+        r = mm.match(
+            dd.from_pandas(mentors, npartitions=2),
+            dd.from_pandas(mentees, npartitions=3),
+            config=CFG,
+            solver="heuristic",
+            client=client,
+        )
+    same(r, single)
+    assert r.notes == single.notes
+    # The passes ran on the workers: one candidate task per mentee partition, and pricing
+    # tasks for every round.
+    keys = [str(t["key"]) for t in stream.data]
+    assert sum(k.startswith("mentormatch-candidates-") for k in keys) == 3
+    rounds = sum(n.startswith("pricing round") for n in single.notes)
+    assert len({k.rsplit("-", 1)[0] for k in keys if k.startswith("mentormatch-price-")}) == rounds
+
+
+def test_same_result_with_pandas_frames(client, data, single):
+    mentors, mentees = data
+    same(mm.match(mentors, mentees, config=CFG, solver="heuristic", client=client), single)
+    # Backends without passes over all pairs run in this process, as without a client.
+    small = mm.match(mentors.iloc[:40], mentees.iloc[:30], config=CFG, client=client)
+    same(small, mm.match(mentors.iloc[:40], mentees.iloc[:30], config=CFG))
+
+
+def test_match_candidates_prices_on_the_cluster(client, data, single):
+    mentors, mentees = data
+    rows = mm.candidates(mentors, mentees, config=CFG)
+    same(
+        mm.match_candidates(rows, mentors, mentees, config=CFG, solver="heuristic", client=client),
+        single,
+    )
+
+
+class KillOnce(distributed.WorkerPlugin):
+    """Kills its worker process when the first candidate task starts (once per cluster)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def transition(self, key, start, finish, **kwargs):
+        if (
+            finish == "executing"
+            and str(key).startswith("mentormatch-candidates")
+            and not os.path.exists(self.marker)
+        ):
+            open(self.marker, "w").close()
+            os._exit(1)
+
+
+def test_worker_killed_mid_run(client, data, single, tmp_path):
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    marker = str(tmp_path / "killed")
+    mentors, mentees = data
+    client.register_plugin(KillOnce(marker), name="kill-once")
+    try:
+        r = mm.match(
+            mentors, dd.from_pandas(mentees, npartitions=4), config=CFG, solver="heuristic",
+            client=client,
+        )
+    finally:
+        client.unregister_worker_plugin("kill-once")
+    assert os.path.exists(marker)  # a worker did die
+    same(r, single)
+    client.wait_for_workers(2)
+
+
+def test_bad_shard_same_input_error(client, data):
+    mentors, mentees = data
+    bad = mentees.copy()
+    bad.loc[250, "id"] = bad.loc[10, "id"]  # a duplicate id in the last partition
+    with pytest.raises(mm.InputError) as one:
+        mm.match(mentors, bad, config=CFG, solver="heuristic")
+    assert one.value.row is not None
+    with pytest.raises(mm.InputError) as dist:
+        mm.match(
+            mentors, dd.from_pandas(bad, npartitions=3), config=CFG, solver="heuristic",
+            client=client,
+        )
+    attrs = lambda e: (str(e), e.source, e.row, e.field, e.hint)  # noqa: E731
+    assert attrs(dist.value) == attrs(one.value)
+    # A shard job that meets the bad data on a worker raises the same error here.
+    from mentormatch import _dask
+
+    index = mm.ShardIndex(mentors, bad, config=CFG)  # compiled lazily, on the worker
+    with pytest.raises(mm.InputError) as job:
+        client.submit(_dask._candidates_job, index, 200, 300, 4, pure=False).result()
+    assert attrs(job.value) == attrs(one.value)
