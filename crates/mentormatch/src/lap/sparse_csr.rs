@@ -26,12 +26,25 @@
 //! Square matrices start with JV's column reduction and reduction transfer (valid there
 //! because every column ends up assigned, so `v` may take any sign).
 //!
-//! Work: each free row costs one Dijkstra that stops at the first free column settled, with a
-//! binary heap over the edges it scans; among equal distances free columns come first, and a
-//! free column reached by a tight edge ends the search during the scan. Marks are stamped by
-//! generation, so nothing is reset between searches. Measured on random square graphs with
-//! integer weights (`benches/sparse_peers.py`, `examples/sparse_timing.rs`): about 1 in 25
-//! rows (1% density) to 1 in 11 (10%) is left for the shortest paths after the reductions.
+//! Work: each free row costs one Dijkstra that stops at the first free column settled. What
+//! keeps it cheap (measured in `benches/RESULTS.md`):
+//! - Each row's `8 + len/16` cheapest edges are selected once, sorted by cost and copied into
+//!   one compact array (`Graph::hot`) that the searches read; the rest of the row stays in
+//!   the flat copy of the matrix with a lower bound on its `c - v_j`, taken after the
+//!   reductions and valid for good because `v` only decreases.
+//! - The nearest free column found so far (distance `best`) prunes: no column at `best` or
+//!   beyond is queued (free columns win ties), a sorted prefix is left as soon as
+//!   `c - max(v) - u_i` reaches `best`, the rest of a row is skipped when its bound does, and
+//!   the search ends when the queue's nearest is no nearer than `best`. Free columns never
+//!   enter the binary heap (keys: distance bits, which order like the non-negative distances).
+//! - A column's `v`, tentative distance, owner and predecessor sit in one struct (one cache
+//!   line per scanned edge); distances touched by a search are reset after it.
+//!
+//! The reductions use the same prefixes and bounds (a row's two least `c - v_j`, the transfer's
+//! least over the other columns), skipping the rest when the bound shows it cannot matter.
+//! On random square graphs about 1 in 25 rows (n = 10k, 1%) to 1 in 11 (10%) and 1 in 25
+//! (n = 100k, 0.1%) is left for the shortest paths after the reductions; at 100k a search
+//! scans about 1,400 rows and 14 edges per row.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
