@@ -114,10 +114,10 @@ proptest! {
         square in any::<bool>(),
         maximize in any::<bool>(),
     ) {
-        // Half the cases square (column reduction and reduction transfer run only there).
-        let c = if square { r } else { c };
-        let cells = &cells[..r * c.min(cells.len() / r.max(1))];
-        let c = if r == 0 { c } else { cells.len() / r };
+        // About half the cases square (column reduction and reduction transfer run only
+        // there): the first `r` columns when there are that many.
+        let c = if square { r.min(c) } else { c };
+        let cells = &cells[..r * c];
         let (indptr, indices, data) = csr_parts(c, cells);
         let m = Csr { nrows: r, ncols: c, indptr: &indptr, indices: &indices, data: &data };
         let forbidden = if maximize { f64::NEG_INFINITY } else { f64::INFINITY };

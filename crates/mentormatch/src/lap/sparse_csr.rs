@@ -88,14 +88,14 @@ fn malformed(what: &str) -> LapError {
     LapError::Malformed(what.to_string())
 }
 
+/// Row offsets (`start[i]..start[i + 1]`) into one flat array of `(column, weight)` edges.
+type FlatEdges = (Vec<usize>, Vec<(u32, f64)>);
+
 /// The matrix as one flat array of `(column, weight)` edges with row offsets, validated:
 /// offsets within range and non-decreasing, columns within range, weights finite after the
 /// sign for `maximize` (a NaN or a `-inf` when minimising is an error; `+inf` is an edge never
 /// worth taking, dropped).
-fn validated<I: CsrIndex>(
-    m: &Csr<'_, I>,
-    maximize: bool,
-) -> Result<(Vec<usize>, Vec<(u32, f64)>), LapError> {
+fn validated<I: CsrIndex>(m: &Csr<'_, I>, maximize: bool) -> Result<FlatEdges, LapError> {
     if m.indptr.len() != m.nrows + 1 {
         return Err(malformed(
             "indptr must have one entry more than there are rows",
@@ -139,7 +139,7 @@ fn validated<I: CsrIndex>(
 }
 
 /// The transpose of a flat edge array (a counting sort by column), for tall matrices.
-fn transpose(start: &[usize], edges: &[(u32, f64)], ncols: usize) -> (Vec<usize>, Vec<(u32, f64)>) {
+fn transpose(start: &[usize], edges: &[(u32, f64)], ncols: usize) -> FlatEdges {
     let mut count = vec![0usize; ncols + 1];
     for &(j, _) in edges {
         count[j as usize + 1] += 1;
