@@ -26,14 +26,27 @@
 //! Square matrices start with JV's column reduction and reduction transfer (valid there
 //! because every column ends up assigned, so `v` may take any sign).
 //!
-//! Work: each free row costs one Dijkstra that stops at the first free column settled, with a
-//! binary heap over the edges it scans; among equal distances free columns come first, and a
-//! free column reached by a tight edge ends the search during the scan. Marks are stamped by
-//! generation, so nothing is reset between searches. Measured on random square graphs with
-//! integer weights (`benches/sparse_peers.py`, `examples/sparse_timing.rs`): about 1 in 25
-//! rows (1% density) to 1 in 11 (10%) is left for the shortest paths after the reductions.
+//! Work: each free row costs one Dijkstra that stops at the first free column settled. What
+//! keeps it cheap (measured in `benches/RESULTS.md`):
+//! - Each row's `8 + len/16` cheapest edges are selected once, sorted by cost and copied into
+//!   one compact array (`Graph::hot`) that the searches read; the rest of the row stays in
+//!   the flat copy of the matrix with a lower bound on its `c - v_j`, taken after the
+//!   reductions and valid for good because `v` only decreases.
+//! - The nearest free column found so far (distance `best`) prunes: no column at `best` or
+//!   beyond is queued (free columns win ties), a sorted prefix is left as soon as
+//!   `c - max(v) - u_i` reaches `best`, the rest of a row is skipped when its bound does, and
+//!   the search ends when the queue's nearest is no nearer than `best`. Free columns never
+//!   enter the binary heap (keys: distance bits, which order like the non-negative distances).
+//! - A column's `v`, tentative distance, owner and predecessor sit in one struct (one cache
+//!   line per scanned edge); distances touched by a search are reset after it.
+//!
+//! The reductions use the same prefixes and bounds (a row's two least `c - v_j`, the transfer's
+//! least over the other columns), skipping the rest when the bound shows it cannot matter.
+//! On random square graphs about 1 in 25 rows (n = 10k, 1%) to 1 in 11 (10%) and 1 in 25
+//! (n = 100k, 0.1%) is left for the shortest paths after the reductions; at 100k a search
+//! scans about 1,400 rows and 14 edges per row.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::LapError;
@@ -75,13 +88,14 @@ fn malformed(what: &str) -> LapError {
     LapError::Malformed(what.to_string())
 }
 
-/// The matrix as plain `usize` rows of `(column, weight)`, validated: offsets within range and
-/// non-decreasing, columns within range, weights finite after the sign for `maximize` (a NaN
-/// or a `-inf` when minimising is an error; `+inf` is an edge never worth taking, dropped).
-fn validated<I: CsrIndex>(
-    m: &Csr<'_, I>,
-    maximize: bool,
-) -> Result<Vec<Vec<(u32, f64)>>, LapError> {
+/// Row offsets (`start[i]..start[i + 1]`) into one flat array of `(column, weight)` edges.
+type FlatEdges = (Vec<usize>, Vec<(u32, f64)>);
+
+/// The matrix as one flat array of `(column, weight)` edges with row offsets, validated:
+/// offsets within range and non-decreasing, columns within range, weights finite after the
+/// sign for `maximize` (a NaN or a `-inf` when minimising is an error; `+inf` is an edge never
+/// worth taking, dropped).
+fn validated<I: CsrIndex>(m: &Csr<'_, I>, maximize: bool) -> Result<FlatEdges, LapError> {
     if m.indptr.len() != m.nrows + 1 {
         return Err(malformed(
             "indptr must have one entry more than there are rows",
@@ -90,13 +104,15 @@ fn validated<I: CsrIndex>(
     if m.indices.len() != m.data.len() {
         return Err(malformed("indices and data must have the same length"));
     }
-    if m.ncols > u32::MAX as usize {
-        return Err(malformed("more than 2^32 - 1 columns"));
+    if m.ncols > u32::MAX as usize || m.nrows > u32::MAX as usize {
+        return Err(malformed("more than 2^32 - 1 rows or columns"));
     }
     let sign = if maximize { -1.0 } else { 1.0 };
-    let mut rows = Vec::with_capacity(m.nrows);
-    for i in 0..m.nrows {
-        let (a, b) = match (m.indptr[i].index(), m.indptr[i + 1].index()) {
+    let mut start = Vec::with_capacity(m.nrows + 1);
+    start.push(0);
+    let mut edges = Vec::with_capacity(m.data.len());
+    for (i, w) in m.indptr.windows(2).enumerate() {
+        let (a, b) = match (w[0].index(), w[1].index()) {
             (Some(a), Some(b)) if a <= b && b <= m.data.len() => (a, b),
             _ => {
                 return Err(malformed(
@@ -104,84 +120,153 @@ fn validated<I: CsrIndex>(
                 ))
             }
         };
-        let mut row = Vec::with_capacity(b - a);
-        for k in a..b {
-            let j = match m.indices[k].index() {
+        for (&index, &x) in m.indices[a..b].iter().zip(&m.data[a..b]) {
+            let j = match index.index() {
                 Some(j) if j < m.ncols => j,
                 _ => return Err(malformed("a column index is out of range")),
             };
-            let c = sign * m.data[k];
+            let c = sign * x;
             if c.is_nan() || c == f64::NEG_INFINITY {
                 return Err(LapError::InvalidEntry { row: i, col: j });
             }
             if c.is_finite() {
-                row.push((j as u32, c));
+                edges.push((j as u32, c));
             }
         }
-        rows.push(row);
+        start.push(edges.len());
     }
-    Ok(rows)
+    Ok((start, edges))
 }
 
-/// The transpose of `rows` (each row's entries become column entries), for tall matrices.
-fn transpose(rows: &[Vec<(u32, f64)>], ncols: usize) -> Vec<Vec<(u32, f64)>> {
-    let mut out: Vec<Vec<(u32, f64)>> = vec![Vec::new(); ncols];
-    for (i, row) in rows.iter().enumerate() {
-        for &(j, c) in row {
-            out[j as usize].push((i as u32, c));
+/// The transpose of a flat edge array (a counting sort by column), for tall matrices.
+fn transpose(start: &[usize], edges: &[(u32, f64)], ncols: usize) -> FlatEdges {
+    let mut count = vec![0usize; ncols + 1];
+    for &(j, _) in edges {
+        count[j as usize + 1] += 1;
+    }
+    for j in 0..ncols {
+        count[j + 1] += count[j];
+    }
+    let t_start = count.clone();
+    let mut out = vec![(0u32, 0.0f64); edges.len()];
+    for (i, w) in start.windows(2).enumerate() {
+        for &(j, c) in &edges[w[0]..w[1]] {
+            let slot = &mut count[j as usize];
+            out[*slot] = (i as u32, c);
+            *slot += 1;
         }
     }
-    out
+    (t_start, out)
 }
 
-/// A heap entry: a column at a tentative distance, and whether it is assigned. Smallest
-/// distance first; among equal distances free columns first (one ends the search, with many
-/// tied integer weights this saves scanning whole levels of assigned rows), then lowest column.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Entry(f64, bool, u32);
+/// The graph in one flat edge array (`start[i]..start[i + 1]` are row `i`'s edges). Each row's
+/// `k_i` cheapest edges (see `prefix_len`) are first, sorted by cost, and also copied, row after
+/// row, into the compact `hot` array (`hot_start`) that the searches read; the rest of the row
+/// follows in any order, all at least as costly as the last of the prefix. `rest_bound[i]` is a
+/// lower bound on `c - v_j` over the rest (valid forever once computed: `v` only decreases).
+struct Graph {
+    start: Vec<usize>,
+    edges: Vec<(u32, f64)>,
+    hot_start: Vec<usize>,
+    hot: Vec<(u32, f64)>,
+    rest_bound: Vec<f64>,
+}
 
-impl Eq for Entry {}
+/// How many of a row's cheapest edges are kept sorted at its front: enough that the searches
+/// rarely look further on random graphs, few enough that selecting them is linear in the row.
+fn prefix_len(len: usize) -> usize {
+    len.min(8 + len / 16)
+}
 
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .0
-            .total_cmp(&self.0)
-            .then_with(|| other.1.cmp(&self.1))
-            .then_with(|| other.2.cmp(&self.2))
+impl Graph {
+    /// `start` and `edges` as read; selects and sorts each row's prefix.
+    fn new(start: Vec<usize>, mut edges: Vec<(u32, f64)>) -> Graph {
+        let n = start.len() - 1;
+        let mut hot_start = Vec::with_capacity(n + 1);
+        hot_start.push(0);
+        let mut hot = Vec::new();
+        for w in start.windows(2) {
+            let row = &mut edges[w[0]..w[1]];
+            let k = prefix_len(row.len());
+            let by_cost = |a: &(u32, f64), b: &(u32, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
+            if k > 0 && k < row.len() {
+                row.select_nth_unstable_by(k - 1, by_cost);
+            }
+            row[..k].sort_unstable_by(by_cost);
+            hot.extend_from_slice(&row[..k]);
+            hot_start.push(hot.len());
+        }
+        Graph {
+            start,
+            edges,
+            hot_start,
+            hot,
+            rest_bound: vec![f64::NEG_INFINITY; n],
+        }
     }
-}
 
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+    fn rows(&self) -> usize {
+        self.rest_bound.len()
+    }
+
+    fn row(&self, i: usize) -> &[(u32, f64)] {
+        &self.edges[self.start[i]..self.start[i + 1]]
+    }
+
+    fn prefix(&self, i: usize) -> &[(u32, f64)] {
+        &self.hot[self.hot_start[i]..self.hot_start[i + 1]]
+    }
+
+    fn rest(&self, i: usize) -> &[(u32, f64)] {
+        let k = self.hot_start[i + 1] - self.hot_start[i];
+        &self.edges[self.start[i] + k..self.start[i + 1]]
+    }
+
+    /// Recomputes every `rest_bound` for the current `v`.
+    fn bound_rests(&mut self, v: &[f64]) {
+        for i in 0..self.rows() {
+            let b = self
+                .rest(i)
+                .iter()
+                .map(|&(j, c)| c - v[j as usize])
+                .fold(f64::INFINITY, f64::min);
+            self.rest_bound[i] = b;
+        }
+    }
+
+    /// The two lowest reduced costs `c - v` of row `i`: `(m1, j1, m2)`, ties to the earlier
+    /// edge. The rest of the row is skipped when its bound shows it cannot change the answer.
+    fn two_lowest(&self, i: usize, v: &[f64]) -> (f64, u32, f64) {
+        fn visit(edges: &[(u32, f64)], v: &[f64], acc: &mut (f64, u32, f64)) {
+            for &(j, c) in edges {
+                let r = c - v[j as usize];
+                if r < acc.0 || (r == acc.0 && j < acc.1) {
+                    *acc = (r, j, acc.0);
+                } else if r < acc.2 {
+                    acc.2 = r;
+                }
+            }
+        }
+        let mut acc = (f64::INFINITY, NONE, f64::INFINITY);
+        visit(self.prefix(i), v, &mut acc);
+        if acc.2 >= self.rest_bound[i] {
+            visit(self.rest(i), v, &mut acc);
+        }
+        acc
     }
 }
 
 const NONE: u32 = u32::MAX;
 
-/// A column's state in the shortest path search.
+/// A column's state in the shortest path phase: its potential `v`, its tentative distance in
+/// the current search (`+inf` when not reached; reset after each search), the row assigned to
+/// it and the row it was reached from.
 #[derive(Debug, Clone, Copy)]
-struct Mark {
+struct Col {
+    v: f64,
     dist: f64,
-    seen: u32,
-    settled: u32,
-}
-
-/// The two lowest reduced costs `c - v` of a row: `(m1, j1, m2)`, ties to the lower column.
-fn two_lowest(row: &[(u32, f64)], v: &[f64]) -> (f64, u32, f64) {
-    let (mut m1, mut j1, mut m2) = (f64::INFINITY, NONE, f64::INFINITY);
-    for &(j, c) in row {
-        let r = c - v[j as usize];
-        if r < m1 || (r == m1 && j < j1) {
-            m2 = m1;
-            m1 = r;
-            j1 = j;
-        } else if r < m2 {
-            m2 = r;
-        }
-    }
-    (m1, j1, m2)
+    owner: u32,
+    pred: u32,
 }
 
 /// Jonker-Volgenant's augmenting row reduction from `v = 0`, over sparse rows: each free row
@@ -192,13 +277,13 @@ fn two_lowest(row: &[(u32, f64)], v: &[f64]) -> (f64, u32, f64) {
 /// the shortest path phase and the rectangular certificate need. `budget` bounds the
 /// displacements (ties could otherwise cycle); rows still free go to the shortest paths.
 fn augmenting_row_reduction(
-    rows: &[Vec<(u32, f64)>],
+    g: &Graph,
     v: &mut [f64],
     row_to_col: &mut [u32],
     col_to_row: &mut [u32],
     mut budget: usize,
 ) {
-    let mut free: Vec<u32> = (0..rows.len() as u32)
+    let mut free: Vec<u32> = (0..g.rows() as u32)
         .filter(|&i| row_to_col[i as usize] == NONE)
         .collect();
     for _pass in 0..2 {
@@ -207,7 +292,7 @@ fn augmenting_row_reduction(
         while current < n_free {
             let i = free[current];
             current += 1;
-            let (m1, j1, m2) = two_lowest(&rows[i as usize], v);
+            let (m1, j1, m2) = g.two_lowest(i as usize, v);
             let holder = col_to_row[j1 as usize];
             let lowered = v[j1 as usize] - (m2 - m1);
             if budget > 0 && m2.is_finite() && m1 < m2 && lowered < v[j1 as usize] {
@@ -226,7 +311,8 @@ fn augmenting_row_reduction(
             } else {
                 // A tie for the cheapest column, or nothing left to lower: a free column at
                 // the same reduced cost if there is one, else the shortest paths decide.
-                let same = rows[i as usize]
+                let same = g
+                    .row(i as usize)
                     .iter()
                     .find(|&&(j, c)| col_to_row[j as usize] == NONE && c - v[j as usize] == m1);
                 match same {
@@ -252,16 +338,12 @@ fn augmenting_row_reduction(
 /// column reduction (`v_j` = the column's least cost, each column to its cheapest row when that
 /// row is still free) and reduction transfer (an assigned row's column gets its `v` lowered to
 /// the gap to the row's next cheapest column, so the row's least reduced cost stays on it).
-fn column_reduction(
-    rows: &[Vec<(u32, f64)>],
-    v: &mut [f64],
-    row_to_col: &mut [u32],
-    col_to_row: &mut [u32],
-) {
+/// Both only lower `v` after the column minima are set, so the rest bounds taken then hold.
+fn column_reduction(g: &mut Graph, v: &mut [f64], row_to_col: &mut [u32], col_to_row: &mut [u32]) {
     let mut best_row = vec![NONE; v.len()];
     v.fill(f64::INFINITY);
-    for (i, row) in rows.iter().enumerate() {
-        for &(j, c) in row {
+    for i in 0..g.rows() {
+        for &(j, c) in g.row(i) {
             if c < v[j as usize] {
                 v[j as usize] = c;
                 best_row[j as usize] = i as u32;
@@ -277,20 +359,23 @@ fn column_reduction(
             col_to_row[j] = i;
         }
     }
-    for (i, row) in rows.iter().enumerate() {
-        let j1 = row_to_col[i];
+    g.bound_rests(v);
+    for (i, &j1) in row_to_col.iter().enumerate() {
         if j1 == NONE {
             continue;
         }
-        let mut own = f64::INFINITY;
-        let mut others = f64::INFINITY;
-        for &(j, c) in row {
-            let r = c - v[j as usize];
-            if j == j1 {
-                own = own.min(c);
-            } else {
-                others = others.min(r);
-            }
+        // The row's own cost is the column's minimum, `v[j1]` (the column chose this row).
+        let own = v[j1 as usize];
+        let others_in = |edges: &[(u32, f64)], v: &[f64]| {
+            edges
+                .iter()
+                .filter(|&&(j, _)| j != j1)
+                .map(|&(j, c)| c - v[j as usize])
+                .fold(f64::INFINITY, f64::min)
+        };
+        let mut others = others_in(g.prefix(i), v);
+        if others >= g.rest_bound[i] {
+            others = others.min(others_in(g.rest(i), v));
         }
         if others.is_finite() {
             v[j1 as usize] = own - others;
@@ -298,121 +383,152 @@ fn column_reduction(
     }
 }
 
-/// Minimum cost matching of every row (rows <= cols) over `rows`' edges.
-fn solve_rows(rows: &[Vec<(u32, f64)>], ncols: usize) -> Result<Vec<u32>, LapError> {
-    let n = rows.len();
-    let mut u = vec![0.0f64; n];
+/// Minimum cost matching of every row (rows <= cols) over `g`'s edges.
+fn solve_rows(mut g: Graph, ncols: usize) -> Result<Vec<u32>, LapError> {
+    let n = g.rows();
     let mut v = vec![0.0f64; ncols];
     let mut row_to_col = vec![NONE; n];
     let mut col_to_row = vec![NONE; ncols];
 
-    for row in rows {
-        if row.is_empty() {
-            return Err(LapError::Infeasible);
-        }
+    if (0..n).any(|i| g.row(i).is_empty()) {
+        return Err(LapError::Infeasible);
     }
     if n == ncols {
-        column_reduction(rows, &mut v, &mut row_to_col, &mut col_to_row);
+        column_reduction(&mut g, &mut v, &mut row_to_col, &mut col_to_row);
+    } else {
+        g.bound_rests(&v);
     }
-    augmenting_row_reduction(rows, &mut v, &mut row_to_col, &mut col_to_row, 4 * n + 16);
+    augmenting_row_reduction(&g, &mut v, &mut row_to_col, &mut col_to_row, 4 * n + 16);
+    g.bound_rests(&v);
     // Row potentials: each row's least reduced cost, which ARR left on its assigned column.
-    for (i, row) in rows.iter().enumerate() {
-        u[i] = row
-            .iter()
-            .map(|&(j, c)| c - v[j as usize])
-            .fold(f64::INFINITY, f64::min);
-    }
+    let mut u: Vec<f64> = (0..n)
+        .map(|i| {
+            let mut m = f64::INFINITY;
+            for &(j, c) in g.prefix(i) {
+                m = m.min(c - v[j as usize]);
+            }
+            m.min(g.rest_bound[i])
+        })
+        .collect();
+    // `v` only decreases from here on, so its maximum now bounds every later `v_j` from
+    // above: a prefix edge of cost `c` has reduced cost at least `c - vmax - u_i`.
+    let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
 
-    // Per column, together for locality: tentative distance, the generation that gave it, and
-    // the generation that settled the column.
-    let mut mark = vec![
-        Mark {
+    // Per column, together for locality (one cache line per edge scanned).
+    let mut col: Vec<Col> = v
+        .iter()
+        .zip(&col_to_row)
+        .map(|(&v, &owner)| Col {
+            v,
             dist: f64::INFINITY,
-            seen: 0,
-            settled: 0
-        };
-        ncols
-    ];
-    let mut pred = vec![NONE; ncols];
-    let mut heap = BinaryHeap::new();
+            owner,
+            pred: NONE,
+        })
+        .collect();
+    drop(v);
+    drop(col_to_row);
+    let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
     let mut scanned_rows: Vec<(u32, f64)> = Vec::new();
     let mut settled_cols: Vec<u32> = Vec::new();
-    let mut generation = 0u32;
+    let mut touched: Vec<u32> = Vec::new();
 
     for s in 0..n {
         if row_to_col[s] != NONE {
             continue;
         }
-        generation += 1;
         heap.clear();
         scanned_rows.clear();
         settled_cols.clear();
+        // The nearest free column reached so far: nothing at or beyond its distance is worth
+        // queueing (free columns win ties), and it ends the search once the queue's nearest
+        // is no nearer. Free columns never enter the queue.
+        let (mut best, mut best_j) = (f64::INFINITY, NONE);
         let mut row = s as u32;
-        let mut d_row = 0.0;
-        let (sink, d_sink) = loop {
+        let mut d_row = 0.0f64;
+        loop {
             scanned_rows.push((row, d_row));
-            let ui = u[row as usize];
-            // A free column at the current distance (a tight edge) ends the search at once:
-            // nothing in the heap is nearer.
-            let mut tight_free = NONE;
-            for &(j, c) in &rows[row as usize] {
+            let r = row as usize;
+            let ui = u[r];
+            let mut done = false;
+            let mut scan = |j: u32, c: f64, best: &mut f64, best_j: &mut u32| -> bool {
                 let ju = j as usize;
-                let mk = &mut mark[ju];
-                if mk.settled == generation {
-                    continue;
+                let cj = &mut col[ju];
+                let nd = d_row + ((c - cj.v) - ui).max(0.0);
+                if nd < *best && nd < cj.dist {
+                    cj.dist = nd;
+                    cj.pred = row;
+                    touched.push(j);
+                    if cj.owner == NONE {
+                        *best = nd;
+                        *best_j = j;
+                        // A free column at the current distance: nothing is nearer.
+                        return nd <= d_row;
+                    }
+                    heap.push(Reverse((nd.to_bits(), j)));
                 }
-                let nd = d_row + (c - ui - v[ju]).max(0.0);
-                if mk.seen != generation || nd < mk.dist {
-                    mk.seen = generation;
-                    mk.dist = nd;
-                    pred[ju] = row;
-                    let assigned = col_to_row[ju] != NONE;
-                    if !assigned && nd <= d_row {
-                        tight_free = j;
+                false
+            };
+            for &(j, c) in g.prefix(r) {
+                // Sorted by cost: once even the largest `v` cannot bring an edge below the
+                // best free column, no later edge of the row can either.
+                if d_row + ((c - vmax) - ui).max(0.0) >= best {
+                    done = true;
+                    break;
+                }
+                if scan(j, c, &mut best, &mut best_j) {
+                    done = true;
+                    break;
+                }
+            }
+            if !done && d_row + (g.rest_bound[r] - ui).max(0.0) < best {
+                for &(j, c) in g.rest(r) {
+                    if scan(j, c, &mut best, &mut best_j) {
                         break;
                     }
-                    heap.push(Entry(nd, assigned, j));
                 }
             }
-            // The nearest column not yet settled.
-            let (d, j) = if tight_free != NONE {
-                (mark[tight_free as usize].dist, tight_free)
-            } else {
-                loop {
-                    match heap.pop() {
-                        None => return Err(LapError::Infeasible),
-                        Some(Entry(d, _, j))
-                            if mark[j as usize].settled != generation
-                                && d == mark[j as usize].dist =>
-                        {
-                            break (d, j)
+            // The nearest column not yet settled, unless the best free column is as near.
+            let next = loop {
+                match heap.peek() {
+                    Some(&Reverse((bits, j))) if f64::from_bits(bits) < best => {
+                        heap.pop();
+                        if col[j as usize].dist.to_bits() == bits {
+                            break Some((f64::from_bits(bits), j));
                         }
-                        Some(_) => {}
                     }
+                    _ => break None,
                 }
             };
-            mark[j as usize].settled = generation;
-            settled_cols.push(j);
-            let owner = col_to_row[j as usize];
-            if owner == NONE {
-                break (j, d);
+            match next {
+                Some((d, j)) => {
+                    settled_cols.push(j);
+                    row = col[j as usize].owner;
+                    d_row = d;
+                }
+                None => break,
             }
-            row = owner;
-            d_row = d;
-        };
-        // Potentials, then the path flip (the sink's own distance is `d_sink`: no change).
+        }
+        if best_j == NONE {
+            return Err(LapError::Infeasible);
+        }
+        // Potentials, then the path flip (the sink's own distance is `best`: no change).
         for &(i, d) in &scanned_rows {
-            u[i as usize] += d_sink - d;
+            u[i as usize] += best - d;
         }
         for &j in &settled_cols {
-            v[j as usize] -= d_sink - mark[j as usize].dist;
+            let cj = &mut col[j as usize];
+            cj.v -= best - cj.dist;
         }
-        let mut j = sink;
+        for &j in &touched {
+            col[j as usize].dist = f64::INFINITY;
+        }
+        touched.clear();
+        let mut j = best_j;
         loop {
-            let i = pred[j as usize];
+            let i = col[j as usize].pred;
             let next = row_to_col[i as usize];
             row_to_col[i as usize] = j;
-            col_to_row[j as usize] = i;
+            col[j as usize].owner = i;
             if i as usize == s {
                 break;
             }
@@ -435,20 +551,20 @@ pub fn min_weight_full_bipartite_matching<I: CsrIndex>(
     m: &Csr<'_, I>,
     maximize: bool,
 ) -> Result<(Vec<usize>, Vec<usize>), LapError> {
-    let rows = validated(m, maximize)?;
+    let (start, edges) = validated(m, maximize)?;
     if m.nrows == 0 || m.ncols == 0 {
         return Ok((Vec::new(), Vec::new()));
     }
     if m.nrows <= m.ncols {
-        let r2c = solve_rows(&rows, m.ncols)?;
+        let r2c = solve_rows(Graph::new(start, edges), m.ncols)?;
         Ok((
             (0..m.nrows).collect(),
             r2c.into_iter().map(|j| j as usize).collect(),
         ))
     } else {
-        let cols = transpose(&rows, m.ncols);
-        drop(rows);
-        let c2r = solve_rows(&cols, m.nrows)?;
+        let (t_start, t_edges) = transpose(&start, &edges, m.ncols);
+        drop(edges);
+        let c2r = solve_rows(Graph::new(t_start, t_edges), m.nrows)?;
         let mut pairs: Vec<(usize, usize)> = c2r
             .into_iter()
             .enumerate()
