@@ -56,7 +56,7 @@ pub use explain::{CriterionScore, Explanation};
 pub use goals::Goals;
 pub use heuristic::HeuristicBackend;
 pub use ilp::{Engine, IlpBackend};
-pub use lagrange::LagrangianBackend;
+pub use lagrange::{LagrangianBackend, SparseLagrangianBackend};
 pub use progress::{Progress, ProgressHandle};
 pub use result::{GoalReport, MatchResult, Pair, Unmatched};
 pub use solver::{Backend, Settings, Solution, SolveStatus};

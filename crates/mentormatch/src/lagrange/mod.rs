@@ -33,17 +33,19 @@
 //! better matching uses the pair.
 //!
 //! # Scope
-//! Dense only: `auto` chooses this backend for goals up to
-//! [`crate::selection::LAGRANGIAN_MAX_MENTEES`] mentees while the dense matrices fit the memory
-//! budget; larger cohorts with goals go to the heuristic backend (see
-//! [`crate::selection::select`]), and so does an explicit `lagrangian` whose matrices would not fit.
-//! `maxmin` with goals goes to the ILP backend.
+//! Dense subproblems up to [`crate::selection::LAGRANGIAN_MAX_MENTEES`] mentees while the
+//! dense matrices fit the memory budget; larger cohorts go over sparse candidates (module
+//! `sparse`: the same rows and multiplier loop, subproblems by the sparse assignment solver,
+//! the bound certified over all allowed pairs by pricing). `maxmin` with goals goes to the
+//! ILP backend (the heuristic one above that size).
 
 mod check;
 mod close;
 mod dual;
 mod repair;
 mod rows;
+mod sparse;
+mod sparse_repair;
 mod sub;
 
 use std::time::Instant;
@@ -82,6 +84,43 @@ impl LagrangianBackend {
     #[doc(hidden)]
     pub fn dual_bound(&self, problem: &Problem) -> Result<Option<f64>> {
         Ok(self.run(problem, &Settings::default(), true)?.1)
+    }
+}
+
+/// The Lagrangian goals backend forced onto sparse candidates whatever the cohort's size (the
+/// path `lagrangian` and `auto` take above [`crate::selection::LAGRANGIAN_MAX_MENTEES`]
+/// mentees): for tests that compare it with the dense backend and brute force on small
+/// cohorts (with a small `candidates`, so that candidate rows are incomplete).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SparseLagrangianBackend;
+
+impl SparseLagrangianBackend {
+    /// Solves, and returns the certified Lagrangian bound over all allowed pairs alongside
+    /// (`None` when none was computed). Problems without goals or with `maxmin` go to the
+    /// plain [`LagrangianBackend`].
+    pub fn solve_with_bound(
+        &self,
+        problem: &Problem,
+        settings: &Settings,
+    ) -> Result<(Solution, Option<f64>)> {
+        if !problem.config().has_cohort_constraints()
+            || problem.config().objective == Objective::Maxmin
+        {
+            return LagrangianBackend.run(problem, settings, false);
+        }
+        let r = sparse::solve(problem, settings, Instant::now(), false)?;
+        Ok((r.solution, r.certified))
+    }
+}
+
+impl Backend for SparseLagrangianBackend {
+    fn name(&self) -> &'static str {
+        "lagrangian"
+    }
+
+    fn solve(&self, problem: &Problem, settings: &Settings) -> Result<Solution> {
+        self.solve_with_bound(problem, settings).map(|r| r.0)
     }
 }
 
@@ -134,9 +173,19 @@ impl LagrangianBackend {
             return plain(ExactBackend.solve(problem, settings));
         }
         if problem.config().objective == Objective::Maxmin {
+            if problem.n_mentees() > crate::selection::LAGRANGIAN_MAX_MENTEES && !bound_only {
+                // Beyond the ILP's reach: the heuristic backend, as before this backend existed.
+                let mut s = crate::heuristic::HeuristicBackend.solve(problem, settings)?;
+                s.notes.insert(
+                    0,
+                    "lagrangian: objective \"maxmin\" with cohort goals on a large cohort; solved by the heuristic backend".into(),
+                );
+                return Ok((s, None));
+            }
             return fallback("objective \"maxmin\" with cohort goals");
         }
-        // The subproblem keeps two mentee x place matrices next to the score matrix.
+        // The subproblem keeps two mentee x place matrices next to the score matrix; large
+        // cohorts, or ones whose dense matrices would not fit, go over sparse candidates.
         let need = crate::selection::dense_bytes(problem)
             + problem.n_mentees() as u128
                 * problem
@@ -146,21 +195,11 @@ impl LagrangianBackend {
                     .sum::<u128>()
                 * 8;
         let budget = crate::selection::memory_budget(problem);
-        if need > u128::from(budget) {
-            if bound_only {
-                return fallback("the dense subproblems do not fit the memory budget");
-            }
-            let mut s = crate::heuristic::HeuristicBackend.solve(problem, settings)?;
-            s.notes.insert(
-                0,
-                format!(
-                    "lagrangian: the dense subproblems would need {:.1} GiB, over the memory \
-                     budget of {:.1} GiB; solved by the heuristic backend",
-                    need as f64 / f64::from(1u32 << 30),
-                    budget as f64 / f64::from(1u32 << 30)
-                ),
-            );
-            return Ok((s, None));
+        if problem.n_mentees() > crate::selection::LAGRANGIAN_MAX_MENTEES
+            || need > u128::from(budget)
+        {
+            let r = sparse::solve(problem, settings, entered, bound_only)?;
+            return Ok((r.solution, r.certified));
         }
         let started = Instant::now();
         let trace = |what: &str| {
