@@ -67,11 +67,11 @@ use super::sparse_repair::SparseState;
 use super::ABS_TOL;
 use crate::error::{Error, Result};
 use crate::goals::Goals;
+use crate::heuristic::auction::{self, Auction};
 use crate::problem::Problem;
 use crate::progress::{self, NoProgress};
 use crate::solver::{Settings, Solution, SolveStatus};
 use crate::sparse::candidates::Candidates;
-use crate::heuristic::auction::{self, Auction};
 use crate::sparse::{self, feasibility, lap, Prepared};
 
 /// Subproblems per round at most (a round ends with a certification and pricing pass).
@@ -307,7 +307,9 @@ pub(crate) fn solve(
     let mut incumbent: Option<Vec<Option<usize>>> = None;
     let mut value = f64::NEG_INFINITY;
     let mut best_sub: Option<Vec<Option<usize>>> = None;
-    let repair_limit = (free.len() / 20).max(5) as i64;
+    // Repair costs little next to a subproblem (linear in the candidate pairs per batch), so
+    // every subproblem solution is repaired.
+    let repair_limit = i64::MAX;
     let mut iterations = 0usize;
     let mut certified_rounds = 0usize;
     let mut added_total = 0usize;
@@ -388,7 +390,8 @@ pub(crate) fn solve(
                 stall += 1;
             }
             if !bound_only && viol <= repair_limit {
-                let mut st = SparseState::new(&prep.cands, &rows, &free, &prep.remaining, &sub.mentor);
+                let mut st =
+                    SparseState::new(&prep.cands, &rows, &free, &prep.remaining, &sub.mentor);
                 let ok = st.repair();
                 trace(&format!("repair {ok}"));
                 if ok {
@@ -405,7 +408,10 @@ pub(crate) fn solve(
                     }
                 }
             }
-            if incumbent.is_some() && bound - value <= ABS_TOL.max(GAP_STOP * bound.abs()) {
+            if incumbent.is_some()
+                && bound.is_finite()
+                && bound - value <= ABS_TOL.max(GAP_STOP * bound.abs())
+            {
                 break 'rounds;
             }
             let gap = best_lc - value;
@@ -484,7 +490,7 @@ pub(crate) fn solve(
             }
             continue;
         }
-        if bound - value <= ABS_TOL.max(GAP_STOP * bound.abs())
+        if (bound.is_finite() && bound - value <= ABS_TOL.max(GAP_STOP * bound.abs()))
             || (added == 0 && (cert - best_lc <= NEAR * best_lc.abs() || theta < MIN_THETA))
         {
             break;
@@ -549,7 +555,8 @@ pub(crate) fn solve(
         .enumerate()
         .filter_map(|(i, j)| j.map(|j| problem.pair(i, j).0))
         .sum();
-    let proven = certified.is_some_and(|b| b - total <= ABS_TOL + 2.0 * ROUND * (1.0 + total.abs()));
+    let proven =
+        certified.is_some_and(|b| b - total <= ABS_TOL + 2.0 * ROUND * (1.0 + total.abs()));
     notes.push(format!(
         "lagrangian (sparse): best {total:.4}, certified bound {}",
         certified.map_or("none".to_string(), |b| format!("{b:.4}"))
@@ -562,7 +569,11 @@ pub(crate) fn solve(
             } else {
                 SolveStatus::Feasible
             },
-            bound: if proven { None } else { certified.map(|b| b.max(total)) },
+            bound: if proven {
+                None
+            } else {
+                certified.map(|b| b.max(total))
+            },
             backend: "lagrangian",
             notes,
         },
