@@ -1141,7 +1141,11 @@ fn sparse_lagrangian_finds_and_proves() {
         }
         found += 1;
         assert!(r.goals.iter().all(|g| g.satisfied), "seed {seed}");
-        assert!(cert.unwrap_or_else(|| panic!("seed {seed}: {:?} {:?}", status, r.notes)) >= b.total - 1e-6, "seed {seed}");
+        assert!(
+            cert.unwrap_or_else(|| panic!("seed {seed}: {:?} {:?}", status, r.notes))
+                >= b.total - 1e-6,
+            "seed {seed}"
+        );
         if status == SolveStatus::Optimal {
             proven += 1;
             assert!((r.objective - b.total).abs() < 1e-5, "seed {seed}");

@@ -96,6 +96,8 @@ const PRICING_ADD: usize = 5;
 const PRICE_TOL: f64 = 1e-6;
 /// Improvement passes after a repair.
 const PASSES: usize = 3;
+/// Pairs per mentee added towards the places a stuck repair needs.
+const WIDEN: usize = 3;
 /// Final ε of the auction, in score points (as the heuristic backend's).
 const AUCTION_EPS: f64 = 0.01;
 /// Relative slack added to certified bounds against rounding.
@@ -250,6 +252,95 @@ fn certify(
     (l + ROUND * (1.0 + l.abs()), pricing.added)
 }
 
+/// Adds to every free mentee's row its `per` best allowed mentors among `target` (a search of
+/// the candidate index with every other mentor priced out), so that repair can reach places
+/// the rows lack. Rows only grow (the left-out bounds stay valid). Returns the pairs added.
+fn widen(problem: &Problem, prep: &mut Prepared, target: &[bool], per: usize) -> usize {
+    use crate::sparse::candidates::{Row, Scratch, SearchStats};
+    use std::collections::HashMap;
+    if !target.iter().any(|&t| t) {
+        return 0;
+    }
+    let v: Vec<f64> = target
+        .iter()
+        .map(|&t| if t { 0.0 } else { f64::INFINITY })
+        .collect();
+    let prices = prep.index.prices(&v);
+    let index = &prep.index;
+    let cands = &prep.cands;
+    let rows: Vec<(usize, Row)> = prep
+        .free
+        .par_iter()
+        .map_init(Scratch::default, |scratch, &i| {
+            let mut st = SearchStats::default();
+            let (list, _) = index.query_priced_above(
+                problem,
+                i,
+                per,
+                &prices,
+                f64::NEG_INFINITY,
+                scratch,
+                &mut st,
+            );
+            let (js, ss) = cands.row(i);
+            let mut row: Vec<(u32, f64)> = js.iter().copied().zip(ss.iter().copied()).collect();
+            let before = row.len();
+            for (j, s) in list {
+                if !js.contains(&j) {
+                    row.push((j, s));
+                }
+            }
+            (i, (row, cands.outside[i], before))
+        })
+        .filter(|(_, (row, _, before))| row.len() > *before)
+        .map(|(i, (mut row, outside, _))| {
+            row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            (i, (row, outside))
+        })
+        .collect();
+    let before = prep.cands.len();
+    let map: HashMap<usize, Row> = rows.into_iter().collect();
+    prep.cands.replace_rows(&map);
+    prep.cands.len() - before
+}
+
+/// Repairs `mentor` into a matching meeting every goal; when repair gets stuck, widens the
+/// rows once towards the places it needs ([`widen`]) and tries again. Returns the free
+/// mentees' mentors and the total (pins included).
+fn repair(
+    problem: &Problem,
+    prep: &mut Prepared,
+    rows: &Rows,
+    free: &[usize],
+    mentor: &[Option<usize>],
+    pins_score: f64,
+    widened: &mut usize,
+) -> Option<(Vec<Option<usize>>, f64)> {
+    for attempt in 0..2 {
+        let mut st = SparseState::new(&prep.cands, rows, free, &prep.remaining, mentor);
+        if st.repair() {
+            st.improve(PASSES);
+            let val = st.free_score() + pins_score;
+            let mut x = prep.pinned.clone();
+            for &i in free {
+                x[i] = st.mentor(i);
+            }
+            return Some((x, val));
+        }
+        if attempt == 1 {
+            break;
+        }
+        let target = st.helpful_open();
+        drop(st);
+        let added = widen(problem, prep, &target, WIDEN);
+        *widened += added;
+        if added == 0 {
+            break;
+        }
+    }
+    None
+}
+
 /// Solves `problem` (which has goals and the total-score objective) over sparse candidates.
 /// With `bound_only`, stops after the dual loop and its certification.
 pub(crate) fn solve(
@@ -292,6 +383,12 @@ pub(crate) fn solve(
     let rows = Rows::new(&goals, &prep.pinned, total_pairs, m);
     let pins_score = prep.pinned_total;
     let nr = rows.len();
+    let broken = super::check::capacity_violations(&rows, &prep.remaining, pairs, total_pairs);
+    if !broken.is_empty() {
+        return Err(Error::Infeasible(Box::new(
+            crate::diagnosis::Infeasibility::Quotas { violations: broken },
+        )));
+    }
 
     let mut lambda = vec![0.0f64; nr];
     let mut theta = 1.0f64;
@@ -313,6 +410,7 @@ pub(crate) fn solve(
     let mut iterations = 0usize;
     let mut certified_rounds = 0usize;
     let mut added_total = 0usize;
+    let mut widened = 0usize;
     let stop = || out_of_time();
     let tr = crate::progress::trace();
     // The first rounds stay at `lambda = 0` (one subproblem each): column generation for the
@@ -390,20 +488,19 @@ pub(crate) fn solve(
                 stall += 1;
             }
             if !bound_only && viol <= repair_limit {
-                let mut st =
-                    SparseState::new(&prep.cands, &rows, &free, &prep.remaining, &sub.mentor);
-                let ok = st.repair();
-                trace(&format!("repair {ok}"));
-                if ok {
-                    st.improve(PASSES);
-                    trace("improved");
-                    let val = st.free_score() + pins_score;
+                let fixed = repair(
+                    problem,
+                    &mut prep,
+                    &rows,
+                    &free,
+                    &sub.mentor,
+                    pins_score,
+                    &mut widened,
+                );
+                trace(&format!("repair {}", fixed.is_some()));
+                if let Some((x, val)) = fixed {
                     if val > value {
                         value = val;
-                        let mut x = prep.pinned.clone();
-                        for &i in &free {
-                            x[i] = st.mentor(i);
-                        }
                         incumbent = Some(x);
                     }
                 }
@@ -500,19 +597,23 @@ pub(crate) fn solve(
     // Last resort: repair the subproblem solution at the best candidate value.
     if incumbent.is_none() && !bound_only {
         if let Some(a) = &best_sub {
-            let mut st = SparseState::new(&prep.cands, &rows, &free, &prep.remaining, a);
-            if st.repair() {
-                st.improve(PASSES);
-                let mut x = prep.pinned.clone();
-                for &i in &free {
-                    x[i] = st.mentor(i);
-                }
+            if let Some((x, val)) = repair(
+                problem,
+                &mut prep,
+                &rows,
+                &free,
+                a,
+                pins_score,
+                &mut widened,
+            ) {
+                value = val;
                 incumbent = Some(x);
             }
         }
     }
+    let _ = value;
     notes.push(format!(
-        "lagrangian (sparse): {iterations} subproblems over {} candidate pairs (k = {}), {certified_rounds} certified over all allowed pairs ({added_total} pairs added by pricing)",
+        "lagrangian (sparse): {iterations} subproblems over {} candidate pairs (k = {}), {certified_rounds} certified over all allowed pairs ({added_total} pairs added by pricing, {widened} for repair)",
         prep.cands.len(),
         prep.k
     ));

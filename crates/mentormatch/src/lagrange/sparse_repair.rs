@@ -45,6 +45,18 @@ enum Move {
     Relocate(usize, usize, usize, f64),
     /// Matched mentee `.0` leaves mentor `.1`; unmatched `.2` takes the place (score `.3`).
     Replace(usize, usize, usize, f64),
+    /// An ejection chain: mentee `a` leaves mentor `ja` for the full mentor `x` (score
+    /// `sax`), whose mentee `b` moves to the open mentor `y` (score `sby`). The counts change
+    /// as for a relocation from `ja` to `y`.
+    Chain {
+        a: usize,
+        ja: usize,
+        x: usize,
+        sax: f64,
+        b: usize,
+        y: usize,
+        sby: f64,
+    },
 }
 
 /// Score of pair (`i`, `j`) when `j` is in `i`'s row.
@@ -183,6 +195,24 @@ impl<'a> SparseState<'a> {
                 self.assign.set(i, j2);
                 self.own[i] = s;
             }
+            Move::Chain {
+                a,
+                ja,
+                x,
+                sax,
+                b,
+                y,
+                sby,
+            } => {
+                merged(&self.rows.by_mentor[ja], &self.rows.by_mentor[y], scratch);
+                for &(r, d) in scratch.iter() {
+                    self.counts[r as usize] += d;
+                }
+                self.assign.set(b, y);
+                self.own[b] = sby;
+                self.assign.set(a, x);
+                self.own[a] = sax;
+            }
             Move::Replace(i, j, i2, s) => {
                 merged(&self.rows.by_mentee[i], &self.rows.by_mentee[i2], scratch);
                 for &(r, d) in scratch.iter() {
@@ -194,6 +224,70 @@ impl<'a> SparseState<'a> {
                 self.own[i2] = s;
             }
         }
+    }
+
+    /// Mentors with an open place in a class that some matched mentee's move would reduce the
+    /// violation by reaching: where repair needs pairs the candidate rows may lack.
+    pub fn helpful_open(&self) -> Vec<bool> {
+        let k = self.lists.len();
+        let table = self.table();
+        let mut used = vec![false; k];
+        for &i in self.free {
+            if let Some(j) = self.assign.mentor(i) {
+                used[self.class[j] as usize] = true;
+            }
+        }
+        let good: Vec<bool> = (0..k)
+            .map(|b| (0..k).any(|a| used[a] && table[a * k + b] < 0))
+            .collect();
+        (0..self.remaining.len())
+            .map(|j| self.open(j) && good[self.class[j] as usize])
+            .collect()
+    }
+
+    /// The cheapest violation-reducing ejection chain starting with mentee `a` (at mentor
+    /// `ja`), by score lost per pair of violation removed.
+    fn best_chain(&self, a: usize, ja: usize, table: &[i64]) -> Option<(f64, Move)> {
+        let k = self.lists.len();
+        let ca = self.class[ja] as usize;
+        let (xs, sxs) = self.cands.row(a);
+        let mut best: Option<(f64, Move)> = None;
+        for (&x, &sax) in xs.iter().zip(sxs) {
+            let x = x as usize;
+            if x == ja || self.open(x) {
+                continue;
+            }
+            for b in self.assign.mentees_of(x) {
+                let (ys, sys) = self.cands.row(b);
+                for (&y, &sby) in ys.iter().zip(sys) {
+                    let y = y as usize;
+                    if y == x || !self.open(y) {
+                        continue;
+                    }
+                    let d = table[ca * k + self.class[y] as usize];
+                    if d >= 0 {
+                        continue;
+                    }
+                    let loss = self.own[a] - sax + self.own[b] - sby;
+                    let ratio = loss / (-d) as f64;
+                    if best.as_ref().is_none_or(|(r, _)| ratio < *r) {
+                        best = Some((
+                            ratio,
+                            Move::Chain {
+                                a,
+                                ja,
+                                x,
+                                sax,
+                                b,
+                                y,
+                                sby,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        best
     }
 
     /// Makes every row hold; false when no move reduces the violation any more.
@@ -229,6 +323,9 @@ impl<'a> SparseState<'a> {
                             }
                         }
                     }
+                    if best.is_none() {
+                        best = this.best_chain(i, j, &table);
+                    }
                     best.map(|(r, mv)| (r, i, mv))
                 })
                 .collect();
@@ -259,6 +356,19 @@ impl<'a> SparseState<'a> {
                 }
             }
             moves.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            if crate::progress::trace() {
+                eprintln!(
+                    "sparse repair: violation {} ({:?}), {} moves",
+                    self.violation(),
+                    self.rows
+                        .rows
+                        .iter()
+                        .zip(&self.counts)
+                        .map(|(r, &c)| r.excess(c))
+                        .collect::<Vec<_>>(),
+                    moves.len()
+                );
+            }
             let mut played = 0usize;
             for &(_, _, mv) in &moves {
                 let ok = match mv {
@@ -266,6 +376,13 @@ impl<'a> SparseState<'a> {
                         self.assign.mentor(i) == Some(j)
                             && self.open(j2)
                             && self.dv_relocate(j, j2, &mut scratch) < 0
+                    }
+                    Move::Chain { a, ja, x, b, y, .. } => {
+                        self.assign.mentor(a) == Some(ja)
+                            && self.assign.mentor(b) == Some(x)
+                            && x != y
+                            && self.open(y)
+                            && self.dv_relocate(ja, y, &mut scratch) < 0
                     }
                     Move::Replace(i, j, i2, _) => {
                         self.assign.mentor(i) == Some(j)
