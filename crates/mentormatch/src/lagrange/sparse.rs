@@ -241,10 +241,9 @@ fn certify(
         let u = pricing.u[i] - adj.mentee[i];
         total += if all_matched { u } else { u.max(0.0) };
     }
-    for j in 0..m {
-        let r = prep.remaining[j];
+    for ((&r, &pj), &aj) in prep.remaining.iter().zip(&p).zip(&adj.mentor) {
         if r > 0 {
-            total += f64::from(r) * (p[j] + a_min - adj.mentor[j]).max(0.0);
+            total += f64::from(r) * (pj + a_min - aj).max(0.0);
         }
     }
     total -= a_min * pairs as f64;
