@@ -384,6 +384,36 @@ pub(crate) fn solve(
     let nr = rows.len();
     let broken = super::check::capacity_violations(&rows, &prep.remaining, pairs, total_pairs);
     if !broken.is_empty() {
+        if problem.config().allow_unmatched {
+            // Fewer pairs might let the goals hold: a staged count that only the ILP has.
+            let why = "the goals cannot hold with the most mentees matched";
+            if n <= crate::selection::LAGRANGIAN_MAX_MENTEES && !bound_only {
+                let rest = Settings {
+                    time_limit: settings
+                        .time_limit
+                        .map(|d| d.saturating_sub(entered.elapsed())),
+                    ..settings.clone()
+                };
+                let solution = super::ilp_fallback(problem, &rest, why)?;
+                return Ok(SparseRun {
+                    solution,
+                    certified: None,
+                });
+            }
+            notes.push(format!(
+                "lagrangian (sparse): {why}; fewer pairs are not tried at this size"
+            ));
+            return Ok(SparseRun {
+                solution: Solution {
+                    assignment: vec![None; n],
+                    status: SolveStatus::NoSolutionFound,
+                    bound: None,
+                    backend: "lagrangian",
+                    notes,
+                },
+                certified: None,
+            });
+        }
         return Err(Error::Infeasible(Box::new(
             crate::diagnosis::Infeasibility::Quotas { violations: broken },
         )));
