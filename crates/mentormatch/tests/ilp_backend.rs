@@ -1155,3 +1155,34 @@ fn sparse_lagrangian_finds_and_proves() {
     assert!(found * 10 >= feasible * 8, "found {found} of {feasible}");
     assert!(proven > 0, "none proven of {found}");
 }
+
+/// Cohorts with goals whose dense matrices do not fit the memory budget: `auto` keeps the
+/// Lagrangian backend (over sparse candidates, not the heuristic), every goal holds, and the
+/// bound is the certified one.
+#[test]
+fn auto_uses_the_sparse_lagrangian_when_dense_does_not_fit() {
+    let cohort = mentormatch::synthetic_cohort(40, 80, 5);
+    let config = Config {
+        memory_budget: Some(1),
+        ..binding_config(40, false, 0.2, 0.25, false)
+    };
+    let config = Config {
+        solver: SolverKind::Auto,
+        ..config
+    };
+    let problem = Problem::new(cohort, config, vec![]).unwrap();
+    let r = mentormatch::solve(&problem).unwrap();
+    assert_eq!(r.solver, "lagrangian");
+    assert!(
+        r.notes[0].contains("the Lagrangian goals backend over sparse candidates"),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        r.notes.iter().any(|n| n.starts_with("lagrangian (sparse)")),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.goals.iter().all(|g| g.satisfied), "{:?}", r.goals);
+    check_hard_rules(&problem, &r);
+}
