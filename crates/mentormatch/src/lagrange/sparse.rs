@@ -9,17 +9,23 @@
 //!    vector `lambda` shifts the score of pair `(i, j)` by a per-mentor term `a_j` (quota rows
 //!    by mentor group, spread rows by mentor department) and a per-mentee term `b_i`: the
 //!    subproblem is an assignment problem over the candidate graph with scores
-//!    `s_ij - a_j - b_i`, solved exactly by the sparse shortest-augmenting-path solver
-//!    ([`crate::sparse::lap::solve`]), which also returns mentor duals `v_j >= 0`.
-//! 3. Projected subgradient with Polyak steps towards the best matching found (as in
-//!    [`super::dual`]), the step halved when the candidate value stalls. Subproblem solutions
-//!    close to meeting the goals are repaired and improved over the candidate rows
-//!    ([`super::sparse_repair`]).
-//! 4. Certification at the multipliers with the lowest candidate value: a pricing pass of the
-//!    candidate index over **all** allowed pairs ([`crate::sparse::Prepared::price_columns`])
-//!    with mentor prices `p_j = max(0, v_j + a_j - A)`, `A = min(0, min_j a_j)`, gives the
-//!    certified bound below and adds the outside pairs that beat their rows (column
-//!    generation); the loop then resumes on the grown rows, a few rounds at most.
+//!    `s_ij - a_j - b_i`. It is solved by the heuristic backend's ε-scaled auction, warm-started
+//!    from the previous subproblem's places and prices (within `n ε` of the candidate optimum;
+//!    its prices are mentor duals `v_j >= 0`), or, when mentees may stay unmatched, by the exact
+//!    sparse shortest-augmenting-path solver ([`crate::sparse::lap::solve`], which has the
+//!    "unmatched" column; slow on large congested cohorts).
+//! 3. The first rounds stay at `lambda = 0` (column generation for the problem without goals:
+//!    its certified value is already a bound, tight when the goals cost little). Then projected
+//!    subgradient steps with Polyak's rule towards the best matching found (as in
+//!    [`super::dual`]), the step halved when the candidate value stalls. Every subproblem
+//!    solution is repaired and improved over the candidate rows ([`super::sparse_repair`]:
+//!    relocations, ejection chains, swaps; a stuck repair widens the rows once towards the open
+//!    places it needs, by a search of the candidate index).
+//! 4. Certification, after every round, at the multipliers with the lowest candidate value: a
+//!    pricing pass of the candidate index over **all** allowed pairs
+//!    ([`crate::sparse::Prepared::price_columns`]) with mentor prices `p_j = max(0, v_j + a_j -
+//!    A)`, `A = min(0, min_j a_j)`, gives the certified bound below and adds the outside pairs
+//!    that beat their rows; the loop stops at a certified gap of 0.01% or after a few rounds.
 //!
 //! # Why the bound is sound
 //! Let `X` be the assignments of the free mentees with exactly `K` free pairs (`K` =
@@ -44,7 +50,9 @@
 //! L(lambda) <= sum_i u_i + sum_j r_j v_j - A K + C(lambda) + pins
 //! ```
 //!
-//! whatever `v` the sparse solver returned (its duals only make the bound tight); pairs
+//! whatever `v >= 0` the subproblem solver returned (near-optimal duals only make the bound
+//! tight; an ε-optimal auction is enough for soundness, since the bound is recomputed exactly
+//! from the prices); pairs
 //! outside the candidate rows are covered by the pricing pass, so the bound holds for the
 //! **full** problem, and the smallest value over the certified multipliers is reported. A
 //! relative `1e-9` is added against rounding in the sums. `K` is the most pairs any matching
@@ -56,7 +64,8 @@
 //! No closing step: the reduced models left by reduced-cost fixing at these sizes are far
 //! beyond microlp; the status is `Optimal` only when the certified bound meets the matching.
 //! When no matching meeting every goal is found, the result is `NoSolutionFound` with the
-//! bound and the goals in the way.
+//! bound (only when every mentee must be matched: otherwise the goals may need fewer pairs
+//! than `K`) and the goals in the way.
 
 use std::time::Instant;
 
@@ -654,6 +663,9 @@ pub(crate) fn solve(
     }
     let certified = bound.is_finite().then_some(bound);
     let Some(best) = incumbent else {
+        // With mentees allowed to stay unmatched, the best matching meeting the goals may have
+        // fewer pairs than `K`, which this bound does not cover: not reported then.
+        let certified = certified.filter(|_| all_matched);
         let known = certified.map_or("no bound yet".to_string(), |b| format!("best bound {b:.2}"));
         let why = if out_of_time() {
             "time limit reached before any matching meeting every goal was found"
