@@ -25,11 +25,16 @@ const NORTH: [&str; 3] = ["Tromsø", "Karasjok", "Bodø"];
 /// generator's own location mix (20 towns, Zipf) has too few northern places for a 30% quota.
 const NORTH_SHARE: f64 = 0.21;
 
-/// Moves about [`NORTH_SHARE`] of the mentors to a northern town (seeded, deterministic).
+/// Moves about [`NORTH_SHARE`] of the mentors to a northern town (seeded, deterministic);
+/// with fewer than twice as many mentors as mentees, the share grows so that there are as
+/// many northern places per mentee as at n x 2n (at n x n, 21% of the mentors have fewer
+/// places than the 30% quota needs: the goal could not hold).
 fn with_north(mut cohort: mentormatch::Cohort, seed: u64) -> mentormatch::Cohort {
     let mut rng = mentormatch::synthetic::SplitMix64::new(seed ^ 0x006e_6f72_7468);
+    let (n, m) = (cohort.mentees.len(), cohort.mentors.len().max(1));
+    let share = (NORTH_SHARE * (2 * n) as f64 / m as f64).clamp(NORTH_SHARE, 0.5);
     for m in &mut cohort.mentors {
-        if rng.chance(NORTH_SHARE) {
+        if rng.chance(share) {
             m.profile.location = Some(NORTH[rng.below(NORTH.len())].to_string());
         } else if m
             .profile

@@ -48,7 +48,7 @@ pub mod result;
 pub use backends::exact::ExactBackend;
 pub use backends::heuristic::HeuristicBackend;
 pub use backends::ilp::IlpBackend;
-pub use backends::lagrange::LagrangianBackend;
+pub use backends::lagrange::{LagrangianBackend, SparseLagrangianBackend};
 pub use backends::sparse::SparseExactBackend;
 pub use backends::stable::StableBackend;
 pub use config::{Config, Engine, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};

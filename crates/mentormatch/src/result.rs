@@ -308,6 +308,13 @@ pub fn build(problem: &Problem, solution: Solution, stats: Stats) -> MatchResult
 }
 
 fn unmatched_mentee_reason(problem: &Problem, i: usize, status: SolveStatus) -> UnmatchedReason {
+    // Every mentee is unmatched then: one allowed mentor is enough (not a scan of all of them,
+    // which is quadratic on large cohorts).
+    if status == SolveStatus::NoSolutionFound
+        && (0..problem.n_mentors()).any(|j| problem.pair(i, j).1 && problem.capacity()[j] > 0)
+    {
+        return UnmatchedReason::NoSolutionInTime;
+    }
     let allowed: Vec<usize> = (0..problem.n_mentors())
         .filter(|&j| problem.pair(i, j).1 && problem.capacity()[j] > 0)
         .collect();

@@ -10,10 +10,7 @@ use crate::solver::Backend;
 /// Above this many mentees `auto` prefers the heuristic to the sparse exact solver.
 pub const SPARSE_EXACT_MAX_MENTEES: usize = 5000;
 
-/// Above this many mentees `auto` gives cohort goals to the heuristic backend instead of the
-/// Lagrangian one, whose dense subproblems (one per multiplier update, each a full assignment
-/// problem over every mentor place) take seconds each at 10,000 mentees.
-pub const LAGRANGIAN_MAX_MENTEES: usize = 5000;
+pub use crate::backends::lagrange::DENSE_MAX_MENTEES as LAGRANGIAN_MAX_MENTEES;
 
 /// The backend that `kind` selects for `problem`, with a note on why when `kind` is `auto`.
 pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, Option<String>)> {
@@ -45,9 +42,13 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
                 );
                 // The sparse exact solver's augmenting paths get long when many mentees want
                 // the same mentors; past a few thousand mentees the heuristic is the safe choice.
-                return if problem.config().has_cohort_constraints()
-                    || problem.n_mentees() > SPARSE_EXACT_MAX_MENTEES
-                {
+                if problem.config().has_cohort_constraints() {
+                    return Ok((
+                        Box::new(crate::backends::lagrange::LagrangianBackend),
+                        Some(format!("{why}: the Lagrangian goals backend over sparse candidates (every goal kept, with a bound over all allowed pairs)")),
+                    ));
+                }
+                return if problem.n_mentees() > SPARSE_EXACT_MAX_MENTEES {
                     Ok((
                         Box::new(crate::backends::heuristic::HeuristicBackend),
                         Some(format!("{why}: the heuristic backend (sparse candidates, local search, with an upper bound)")),
@@ -63,9 +64,9 @@ pub fn select(problem: &Problem, kind: SolverKind) -> Result<(Box<dyn Backend>, 
                 && problem.n_mentees() > LAGRANGIAN_MAX_MENTEES
             {
                 return Ok((
-                    Box::new(crate::backends::heuristic::HeuristicBackend),
+                    Box::new(crate::backends::lagrange::LagrangianBackend),
                     Some(format!(
-                        "auto: cohort goals with more than {LAGRANGIAN_MAX_MENTEES} mentees: the heuristic backend (sparse candidates, goal repair, with an upper bound)"
+                        "auto: cohort goals with more than {LAGRANGIAN_MAX_MENTEES} mentees: the Lagrangian goals backend over sparse candidates (every goal kept, with a bound over all allowed pairs)"
                     )),
                 ));
             }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use mentormatch::{
     Backend, Cohort, Config, Engine, Error, ExactBackend, IlpBackend, Infeasibility,
     LagrangianBackend, MatchResult, Mentee, Mentor, Objective, PairRef, Participant, Problem,
-    Quota, Settings, Side, SolveStatus, SolverKind, Spread,
+    Quota, Settings, Side, SolveStatus, SolverKind, SparseLagrangianBackend, Spread,
 };
 use proptest::prelude::*;
 
@@ -985,4 +985,240 @@ fn lagrangian_equals_highs_on_medium_cohorts() {
             (i, r) => panic!("seed {seed}: highs {i:?} vs lagrangian {r:?}"),
         }
     }
+}
+
+// ---- the Lagrangian goals backend over sparse candidates -----------------------------------
+
+/// The sparse path (forced), its solution as a result and its certified bound.
+fn sparse_lagrangian(
+    problem: &Problem,
+) -> mentormatch::Result<(MatchResult, Option<f64>, SolveStatus)> {
+    let (sol, cert) =
+        SparseLagrangianBackend.solve_with_bound(problem, &Settings::from_problem(problem))?;
+    let status = sol.status;
+    Ok((
+        mentormatch::result::build(problem, sol, Default::default()),
+        cert,
+        status,
+    ))
+}
+
+/// The contract of the sparse path against a known optimum (`None`: no matching meets the
+/// rules and goals): the certified bound is never below the optimum (when the optimum has as
+/// many pairs as the most that can be matched), every goal holds on what is returned, and
+/// `Optimal` only for the optimum.
+fn check_sparse(
+    problem: &Problem,
+    best: Option<(usize, f64)>,
+    max_pairs: usize,
+    got: mentormatch::Result<(MatchResult, Option<f64>, SolveStatus)>,
+) -> Result<(), TestCaseError> {
+    match (best, got) {
+        (_, Ok((r, cert, SolveStatus::NoSolutionFound))) => {
+            prop_assert!(r.pairs.is_empty());
+            if let (Some((count, total)), Some(ub)) = (best, cert) {
+                if count == max_pairs {
+                    prop_assert!(
+                        ub >= total - 1e-6,
+                        "certified {} below optimum {}",
+                        ub,
+                        total
+                    );
+                }
+            }
+        }
+        (Some((count, total)), Ok((r, cert, status))) => {
+            prop_assert_eq!(r.pairs.len(), count, "matched count");
+            prop_assert!(goals_hold(
+                problem.cohort(),
+                problem.config(),
+                &result_pairs(problem, &r)
+            ));
+            prop_assert!(
+                r.goals.iter().all(|g| g.satisfied),
+                "goal reports agree: {:?}",
+                r.goals
+            );
+            check_hard_rules(problem, &r);
+            prop_assert!(
+                r.objective <= total + 1e-6,
+                "optimum {} sparse {}",
+                total,
+                r.objective
+            );
+            if status == SolveStatus::Optimal {
+                prop_assert!(
+                    (r.objective - total).abs() < 1e-5,
+                    "optimal: optimum {} sparse {}",
+                    total,
+                    r.objective
+                );
+            } else if let Some(b) = r.bound {
+                prop_assert!(
+                    b >= total - 1e-6,
+                    "reported bound {} below optimum {}",
+                    b,
+                    total
+                );
+            }
+            if let Some(ub) = cert {
+                prop_assert!(
+                    ub >= total - 1e-6,
+                    "certified {} below optimum {}",
+                    ub,
+                    total
+                );
+            }
+        }
+        (None, Err(Error::Infeasible(_))) => {}
+        (b, r) => prop_assert!(false, "optimum {b:?} vs sparse {r:?}"),
+    }
+    Ok(())
+}
+
+/// Most mentees that can be matched (rules only, no goals), by brute force.
+fn max_pairs(problem: &Problem) -> usize {
+    let p = problem.without_goals().unwrap();
+    brute(&p, false).map_or(0, |b| b.count)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Random small cohorts, goals, pins and forbids, with 1 or 2 candidates per mentee (rows
+    /// incomplete, so pricing and the outside bounds matter), against brute force.
+    #[test]
+    fn sparse_lagrangian_against_brute_force(
+        cohort in common::cohort(4, 5),
+        allow in any::<bool>(),
+        (q, s) in goals(),
+        picks in prop::collection::vec((0..4usize, 0..5usize, 0..2u8), 0..3),
+        k in 1..3usize,
+    ) {
+        let (forbid, pin) = rules(&cohort, &picks);
+        let config = { let mut c = lagrangian_config(allow, q, s); c.rules.forbid = forbid; c.rules.pin = pin; c.solver_options.candidates = Some(k); c };
+        let Ok(problem) = Problem::new(cohort, config, vec![]) else { return Ok(()) };
+        let best = brute(&problem, false).map(|b| (b.count, b.total));
+        let most = max_pairs(&problem);
+        check_sparse(&problem, best, most, sparse_lagrangian(&problem))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Goals that bind, on generated cohorts, with 2 candidates per mentee, against brute force.
+    #[test]
+    fn sparse_lagrangian_binding_goals_against_brute_force(
+        seed in 0..10_000u64,
+        n in 3..6usize,
+        allow in any::<bool>(),
+        share in prop::sample::select(vec![0.2, 0.4, 0.6]),
+        spread in prop::sample::select(vec![0.3, 0.5]),
+        mentee_cap in any::<bool>(),
+    ) {
+        let cohort = mentormatch::synthetic_cohort(n, n + 2, seed);
+        let config = { let mut c = binding_config(n, allow, share, spread, mentee_cap); c.solver_options.candidates = Some(2); c };
+        let problem = Problem::new(cohort, config, vec![]).unwrap();
+        let best = brute(&problem, false).map(|b| (b.count, b.total));
+        let most = max_pairs(&problem);
+        check_sparse(&problem, best, most, sparse_lagrangian(&problem))?;
+    }
+
+    /// Medium cohorts with 3 candidates per mentee against the dense Lagrangian backend: when
+    /// the dense one proves its optimum, the sparse certified bound is not below it.
+    #[test]
+    fn sparse_lagrangian_against_dense(
+        seed in 0..10_000u64,
+        n in 8..30usize,
+        allow in any::<bool>(),
+        share in prop::sample::select(vec![0.2, 0.3]),
+        spread in prop::sample::select(vec![0.15, 0.25]),
+        mentee_cap in any::<bool>(),
+    ) {
+        let cohort = mentormatch::synthetic_cohort(n, 2 * n, seed);
+        let config = { let mut c = binding_config(n, allow, share, spread, mentee_cap); c.solver_options.candidates = Some(3); c.solver_options.time_limit = Some(10.0); c };
+        let problem = Problem::new(cohort, config, vec![]).unwrap();
+        let dense = lagrangian(&problem);
+        prop_assume!(matches!(&dense, Ok(d) if d.status == SolveStatus::Optimal));
+        let d = dense.unwrap();
+        let most = problem.without_goals().and_then(|p| mentormatch::solve(&p)).map_or(0, |r| r.pairs.len());
+        check_sparse(&problem, Some((d.pairs.len(), d.objective)), most, sparse_lagrangian(&problem))?;
+    }
+}
+
+/// The sparse path finds matchings, not only honest failures: on binding goals with 2
+/// candidates per mentee, most cohorts get a matching meeting every goal, and some are proven
+/// optimal (the certified bound meets the brute-force optimum).
+#[test]
+fn sparse_lagrangian_finds_and_proves() {
+    let (mut found, mut proven, mut feasible) = (0, 0, 0);
+    for seed in 0..40u64 {
+        let cohort = mentormatch::synthetic_cohort(5, 7, seed);
+        let config = {
+            let mut c = binding_config(5, false, 0.4, 0.5, false);
+            c.solver_options.candidates = Some(2);
+            c
+        };
+        let problem = Problem::new(cohort, config, vec![]).unwrap();
+        let Some(b) = brute(&problem, false) else {
+            continue;
+        };
+        feasible += 1;
+        let (r, cert, status) = sparse_lagrangian(&problem).unwrap();
+        if status == SolveStatus::NoSolutionFound {
+            continue;
+        }
+        found += 1;
+        assert!(r.goals.iter().all(|g| g.satisfied), "seed {seed}");
+        assert!(
+            cert.unwrap_or_else(|| panic!("seed {seed}: {:?} {:?}", status, r.notes))
+                >= b.total - 1e-6,
+            "seed {seed}"
+        );
+        if status == SolveStatus::Optimal {
+            proven += 1;
+            assert!((r.objective - b.total).abs() < 1e-5, "seed {seed}");
+        }
+    }
+    assert!(feasible >= 20, "{feasible} feasible cohorts");
+    assert!(found * 10 >= feasible * 8, "found {found} of {feasible}");
+    assert!(proven > 0, "none proven of {found}");
+}
+
+/// Cohorts with goals whose dense matrices do not fit the memory budget: `auto` keeps the
+/// Lagrangian backend (over sparse candidates, not the heuristic), every goal holds, and the
+/// bound is the certified one.
+#[test]
+fn auto_uses_the_sparse_lagrangian_when_dense_does_not_fit() {
+    let cohort = mentormatch::synthetic_cohort(40, 80, 5);
+    let config = {
+        let mut c = binding_config(40, false, 0.2, 0.25, false);
+        c.solver_options.memory_budget = Some(1);
+        c
+    };
+    let config = {
+        let mut c = config;
+        c.solver_options.kind = SolverKind::Auto;
+        c
+    };
+    let problem = Problem::new(cohort, config, vec![]).unwrap();
+    let r = mentormatch::solve(&problem).unwrap();
+    assert_eq!(r.solver, "lagrangian");
+    assert!(
+        r.notes[0]
+            .message
+            .contains("the Lagrangian goals backend over sparse candidates"),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.message.starts_with("lagrangian (sparse)")),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.goals.iter().all(|g| g.satisfied), "{:?}", r.goals);
+    check_hard_rules(&problem, &r);
 }

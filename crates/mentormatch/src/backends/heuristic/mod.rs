@@ -28,7 +28,7 @@
 //! and local search early, and then the result may depend on timing (a note says so); the
 //! certificate stays sound.
 
-mod auction;
+pub(crate) mod auction;
 pub mod goals;
 
 use std::time::Instant;

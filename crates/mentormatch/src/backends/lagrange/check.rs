@@ -57,3 +57,52 @@ pub(crate) fn single_row_violations(
     }
     out
 }
+
+/// The sparse path's quick proof (no dense matrix): a mentor-side row can count at most the
+/// places its member mentors have left (and at least the pairs the non-members cannot take),
+/// whatever the pairs allowed. Goals that fail this cannot hold.
+pub(crate) fn capacity_violations(
+    rows: &Rows,
+    remaining: &[u32],
+    pairs: usize,
+    total: usize,
+) -> Vec<QuotaViolation> {
+    let mut out = Vec::new();
+    for row in &rows.rows {
+        if row.side != crate::model::Side::Mentor {
+            continue;
+        }
+        let member: i64 = remaining
+            .iter()
+            .zip(&row.member)
+            .filter(|(_, &m)| m)
+            .map(|(&r, _)| i64::from(r))
+            .sum();
+        let other: i64 = remaining
+            .iter()
+            .zip(&row.member)
+            .filter(|(_, &m)| !m)
+            .map(|(&r, _)| i64::from(r))
+            .sum();
+        let p = pairs as i64;
+        let reach = match row.sense {
+            Sense::AtLeast => member.min(p),
+            Sense::AtMost => (p - other).max(0),
+        };
+        if row.excess(reach) <= 0 {
+            continue;
+        }
+        let count = (reach + row.pinned_in) as f64;
+        let reachable = match row.bound {
+            GoalBound::MinShare(_) | GoalBound::MaxShare(_) if total > 0 => count / total as f64,
+            _ => count,
+        };
+        out.push(QuotaViolation {
+            constraint: row.name.clone(),
+            bound: row.bound,
+            reachable,
+            violation: (reachable - row.bound.limit()).abs(),
+        });
+    }
+    out
+}

@@ -33,17 +33,19 @@
 //! better matching uses the pair.
 //!
 //! # Scope
-//! Dense only: `auto` chooses this backend for goals up to
-//! [`crate::selection::LAGRANGIAN_MAX_MENTEES`] mentees while the dense matrices fit the memory
-//! budget; larger cohorts with goals go to the heuristic backend (see
-//! [`crate::selection::select`]), and so does an explicit `lagrangian` whose matrices would not fit.
-//! `maxmin` with goals goes to the ILP backend.
+//! Dense subproblems up to [`DENSE_MAX_MENTEES`] mentees while the
+//! dense matrices fit the memory budget; larger cohorts go over sparse candidates (module
+//! `sparse`: the same rows and multiplier loop, subproblems by the sparse assignment solver,
+//! the bound certified over all allowed pairs by pricing). `maxmin` with goals goes to the
+//! ILP backend (the heuristic one above that size).
 
 mod check;
 mod close;
 mod dual;
 mod repair;
 mod rows;
+mod sparse;
+mod sparse_repair;
 mod sub;
 
 use std::time::Instant;
@@ -61,6 +63,12 @@ use crate::solver::{Backend, Settings, Solution, SolveStatus};
 /// `Optimal` needs `bound - value <= ABS_TOL` score points: a difference this small is
 /// floating-point rounding in sums of weighted criterion values, not a better matching.
 pub(crate) const ABS_TOL: f64 = 1e-6;
+
+/// Up to this many mentees the subproblems are dense exact assignments (while they fit the
+/// memory budget); above it they run over sparse candidates (`sparse.rs`), whose subproblem
+/// costs grow with the candidate pairs rather than mentees x places. Also the size above which
+/// `auto` says so in its note ([`crate::selection`]).
+pub const DENSE_MAX_MENTEES: usize = 5000;
 
 /// The Lagrangian goals backend (`solver = "lagrangian"`, and `auto` for cohorts with goals).
 #[derive(Debug, Clone, Copy, Default)]
@@ -86,6 +94,43 @@ impl LagrangianBackend {
     #[doc(hidden)]
     pub fn dual_bound(&self, problem: &Problem) -> Result<Option<f64>> {
         Ok(self.run(problem, &Settings::default(), true)?.1)
+    }
+}
+
+/// The Lagrangian goals backend forced onto sparse candidates whatever the cohort's size (the
+/// path `lagrangian` and `auto` take above [`DENSE_MAX_MENTEES`]
+/// mentees): for tests that compare it with the dense backend and brute force on small
+/// cohorts (with a small `candidates`, so that candidate rows are incomplete).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SparseLagrangianBackend;
+
+impl SparseLagrangianBackend {
+    /// Solves, and returns the certified Lagrangian bound over all allowed pairs alongside
+    /// (`None` when none was computed). Problems without goals or with `maxmin` go to the
+    /// plain [`LagrangianBackend`].
+    pub fn solve_with_bound(
+        &self,
+        problem: &Problem,
+        settings: &Settings,
+    ) -> Result<(Solution, Option<f64>)> {
+        if !problem.config().has_cohort_constraints()
+            || problem.config().objective == Objective::Maxmin
+        {
+            return LagrangianBackend.run(problem, settings, false);
+        }
+        let r = sparse::solve(problem, settings, Instant::now(), false)?;
+        Ok((r.solution, r.certified))
+    }
+}
+
+impl Backend for SparseLagrangianBackend {
+    fn name(&self) -> &'static str {
+        "lagrangian"
+    }
+
+    fn solve(&self, problem: &Problem, settings: &Settings) -> Result<Solution> {
+        self.solve_with_bound(problem, settings).map(|r| r.0)
     }
 }
 
@@ -138,9 +183,20 @@ impl LagrangianBackend {
             return plain(ExactBackend.solve(problem, settings));
         }
         if problem.config().objective == Objective::Maxmin {
+            if problem.n_mentees() > DENSE_MAX_MENTEES && !bound_only {
+                // Beyond the ILP's reach: the heuristic backend, as before this backend existed.
+                let mut s =
+                    crate::backends::heuristic::HeuristicBackend.solve(problem, settings)?;
+                s.notes.insert(
+                    0,
+                    Note::fallback("lagrangian: objective \"maxmin\" with cohort goals on a large cohort; solved by the heuristic backend"),
+                );
+                return Ok((s, None));
+            }
             return fallback("objective \"maxmin\" with cohort goals");
         }
-        // The subproblem keeps two mentee x place matrices next to the score matrix.
+        // The subproblem keeps two mentee x place matrices next to the score matrix; large
+        // cohorts, or ones whose dense matrices would not fit, go over sparse candidates.
         let need = problem.dense_bytes()
             + problem.n_mentees() as u128
                 * problem
@@ -150,21 +206,9 @@ impl LagrangianBackend {
                     .sum::<u128>()
                 * 8;
         let budget = problem.memory_budget();
-        if need > u128::from(budget) {
-            if bound_only {
-                return fallback("the dense subproblems do not fit the memory budget");
-            }
-            let mut s = crate::backends::heuristic::HeuristicBackend.solve(problem, settings)?;
-            s.notes.insert(
-                0,
-                Note::fallback(format!(
-                    "lagrangian: the dense subproblems would need {:.1} GiB, over the memory \
-                     budget of {:.1} GiB; solved by the heuristic backend",
-                    need as f64 / f64::from(1u32 << 30),
-                    budget as f64 / f64::from(1u32 << 30)
-                )),
-            );
-            return Ok((s, None));
+        if problem.n_mentees() > DENSE_MAX_MENTEES || need > u128::from(budget) {
+            let r = sparse::solve(problem, settings, entered, bound_only)?;
+            return Ok((r.solution, r.certified));
         }
         let started = Instant::now();
         let trace = |what: &str| {

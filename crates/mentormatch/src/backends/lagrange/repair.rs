@@ -33,7 +33,7 @@ pub(crate) struct State<'a> {
 }
 
 /// Merged row deltas of leaving `minus` rows and entering `plus` rows (both sorted).
-fn merged(minus: &[u32], plus: &[u32], out: &mut Vec<(u32, i64)>) {
+pub(crate) fn merged(minus: &[u32], plus: &[u32], out: &mut Vec<(u32, i64)>) {
     out.clear();
     let (mut a, mut b) = (0, 0);
     while a < minus.len() || b < plus.len() {
