@@ -28,6 +28,10 @@ use crate::problem::Problem;
 use crate::progress::{self, Progress};
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 
+/// Width of the price classes the candidate tree is regrouped by before a pricing pass, in
+/// score points.
+const PRICE_STEP: f64 = 1.0;
+
 /// Default number of candidate mentors per mentee.
 pub const DEFAULT_K: usize = 50;
 
@@ -232,6 +236,12 @@ impl Prepared {
             vec![true; m]
         };
         let n_cheaper = cheaper.iter().filter(|&&c| c).count();
+        // The tree regrouped by price class, so that node bounds minus the node's lowest price
+        // are tight (see `CandidateIndex::regrouped`).
+        let step = std::env::var("MM_PRICE_STEP").ok().and_then(|s| s.parse().ok()).unwrap_or(PRICE_STEP);
+        if step > 0.0 {
+            self.index = self.index.regrouped(v, step);
+        }
         let prices = self.index.prices(v);
         let masked = (incremental && n_cheaper > 0).then(|| {
             let w: Vec<f64> = (0..m)
@@ -251,6 +261,7 @@ impl Prepared {
             searched: 0,
             restricted: 0,
             stopped: false,
+            stats: SearchStats::default(),
         };
         let mut add: HashMap<usize, candidates::Row> = HashMap::new();
         let mut stats = SearchStats::default();
@@ -362,6 +373,7 @@ impl Prepared {
         }
         self.cands.stats.pairs_scored += stats.pairs_scored;
         self.cands.stats.bounds += stats.bounds;
+        out.stats = stats;
         if !add.is_empty() {
             self.cands.replace_rows(&add);
         }
@@ -485,6 +497,8 @@ pub struct Pricing {
     pub restricted: usize,
     /// The pass stopped early (time limit); `u` is still a valid dual, but looser.
     pub stopped: bool,
+    /// Work done by the searches of this pass.
+    pub stats: SearchStats,
 }
 
 /// The Hall witness of a failed search whose mentees all have complete rows.
