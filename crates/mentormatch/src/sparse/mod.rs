@@ -58,6 +58,11 @@ pub struct Prepared {
     priced_at: Vec<f64>,
     /// Per mentee: every allowed pair *not in its row* has `s_ij - priced_at[j] <= cert[i]`.
     cert: Vec<f64>,
+    /// Incremental pricing: how far (score points) a mentee's dual may stay above its row's best
+    /// reduced score, from an earlier pass's certificate, before it is searched over every
+    /// mentor again (0: only the pricing tolerance). Sound at any value; larger values make
+    /// passes cheaper and the bound looser (see [`Prepared::price_columns`]).
+    pub loose: f64,
 }
 
 impl Prepared {
@@ -87,6 +92,7 @@ impl Prepared {
             notes: Vec::new(),
             priced_at: Vec::new(),
             cert: Vec::new(),
+            loose: 0.0,
         }
     }
 
@@ -204,8 +210,13 @@ impl Prepared {
     /// (incremental passes).
     ///
     /// A mentee counts as violated when an outside pair beats its row by more than `tol`; none
-    /// violated means the assignment LP over the rows has the same optimum as over all pairs,
-    /// up to `tol` per mentee, at these prices. When `stop()` says so between chunks of
+    /// violated and none unproven means the assignment LP over the rows has the same optimum
+    /// as over all pairs, up to `tol` per mentee, at these prices. A mentee whose row got
+    /// dearer than its last certificate by at most [`Prepared::loose`] is searched over the
+    /// mentors that got cheaper only, and keeps that certificate as its dual (sound, up to
+    /// `loose` above the exact one; counted in [`Pricing::unproven`] when nothing better was
+    /// found). Before the pass the candidate tree is regrouped by price class
+    /// ([`CandidateIndex::regrouped`]). When `stop()` says so between chunks of
     /// mentees, the rest are not searched and get the loose dual `max(row best, outside)`.
     pub fn price_columns(
         &mut self,
@@ -238,10 +249,7 @@ impl Prepared {
         let n_cheaper = cheaper.iter().filter(|&&c| c).count();
         // The tree regrouped by price class, so that node bounds minus the node's lowest price
         // are tight (see `CandidateIndex::regrouped`).
-        let step = std::env::var("MM_PRICE_STEP").ok().and_then(|s| s.parse().ok()).unwrap_or(PRICE_STEP);
-        if step > 0.0 {
-            self.index = self.index.regrouped(v, step);
-        }
+        self.index = self.index.regrouped(v, PRICE_STEP);
         let prices = self.index.prices(v);
         let masked = (incremental && n_cheaper > 0).then(|| {
             let w: Vec<f64> = (0..m)
@@ -261,6 +269,7 @@ impl Prepared {
             searched: 0,
             restricted: 0,
             stopped: false,
+            unproven: 0,
             stats: SearchStats::default(),
         };
         let mut add: HashMap<usize, candidates::Row> = HashMap::new();
@@ -304,7 +313,7 @@ impl Prepared {
                     // Every pair outside the row whose mentor is not in Δ has
                     // `s_ij - v_j <= s_ij - w_j + slack <= cert[i] + slack`.
                     let old = self.cert[i] + slack;
-                    if incremental && old <= floor + tol {
+                    if incremental && old <= floor + tol + self.loose {
                         let Some(masked) = &masked else {
                             return (i, floor, Vec::new(), old, 0, st);
                         };
@@ -339,9 +348,15 @@ impl Prepared {
                     2 => out.searched += 1,
                     _ => {}
                 }
+
                 let best = list
                     .first()
                     .map_or(floor, |&(j, s)| (s - v[j as usize]).max(floor));
+                if kind != 2 && left > floor + tol && best <= floor + tol {
+                    // The dual rests on an earlier certificate above the row (`loose`): no
+                    // better pair was found, but none is ruled out either.
+                    out.unproven += 1;
+                }
                 // `left` bounds every pair left outside (after a restricted search it
                 // includes `cert[i] + slack`), so `max(best, left)` is a valid dual.
                 let u = best.max(left);
@@ -497,6 +512,9 @@ pub struct Pricing {
     pub restricted: usize,
     /// The pass stopped early (time limit); `u` is still a valid dual, but looser.
     pub stopped: bool,
+    /// Mentees whose dual rests on an earlier pass's certificate, up to [`Prepared::loose`]
+    /// above their row's best (no better pair found, none ruled out beyond that).
+    pub unproven: usize,
     /// Work done by the searches of this pass.
     pub stats: SearchStats,
 }
