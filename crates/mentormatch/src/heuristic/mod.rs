@@ -10,11 +10,15 @@
 //!    assignment within `n ε` of the optimum over the rows, and mentor prices `v` that are
 //!    near-optimal duals (no empty place keeps a price).
 //! 3. Column generation: a pricing pass ([`Prepared::price_columns`]) searches the candidate
-//!    index for pairs whose *reduced* score `s_ij - v_j` beats the mentee's row, with prices
-//!    folded into the node bounds, and adds them; the auction resumes from its state. This
-//!    repeats until no pair outside the rows beats its row by more than ε, the certificate
-//!    proves the assignment within [`gap_target`] (0.01% up to 50,000 mentees, 0.1% up to 500,000,
-//!    0.5% above), or the round / time limit. Every pass also
+//!    index, regrouped by price class first, for pairs whose *reduced* score `s_ij - v_j`
+//!    beats the mentee's row, with prices folded into the node bounds, and adds them; the
+//!    auction resumes from its state (from a small ε once few mentees improved, so prices
+//!    move little). Later passes search most mentees over the mentors that got cheaper only,
+//!    keeping their earlier certificate when their row got dearer by at most a share of the
+//!    gap target ([`Prepared::loose`]). This repeats until no pair outside the rows beats its
+//!    row by more than ε, the certificate proves the assignment within [`gap_target`] (0.01%
+//!    up to 50,000 mentees, 0.1% up to 500,000, 0.5% above), or the round / time limit.
+//!    Every pass also
 //!    yields mentee duals `u` with `(u, v)` feasible for the LP dual of the *whole* problem, so
 //!    each round gives a sound certificate `pinned + Σ u_i + Σ r_j v_j` (the best is kept).
 //!    Once no pair outside the rows could improve the LP, the rows hold an optimum of the whole
