@@ -372,13 +372,14 @@ impl Backend for HeuristicBackend {
             priced_bound = priced_bound.min(b);
             if crate::progress::trace() {
                 eprintln!(
-                    "[{:.1} s, cpu {:.1} s] round {rounds}: violated {} unproven {} excess {:.1} added {} bound {b:.3} searched {} restricted {} bounds {} pairs {} refine {t_refine:.2} s pricing {t_pricing:.2} s",
+                    "[{:.1} s, cpu {:.1} s] round {rounds}: violated {} unproven {} excess {:.1} added {} bound {b:.3} auction total {:.3} searched {} restricted {} bounds {} pairs {} refine {t_refine:.2} s pricing {t_pricing:.2} s",
                     t0.elapsed().as_secs_f64(),
                     crate::progress::cpu_seconds(),
                     pr.violated,
                     pr.unproven,
                     pr.excess,
                     prep.cands.len() - before,
+                    prep.objective(&a.assign),
                     pr.searched,
                     pr.restricted,
                     pr.stats.bounds,
