@@ -70,3 +70,19 @@ pub(crate) fn sink(p: &Option<ProgressHandle>) -> &dyn Progress {
 pub(crate) fn trace() -> bool {
     std::env::var_os("MENTORMATCH_TRACE").is_some()
 }
+
+/// CPU seconds (user + system, every thread) this process has used so far, for trace lines;
+/// 0 where `/proc/self/stat` cannot be read.
+pub(crate) fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which is in parentheses and may hold spaces).
+            let rest = &s[s.rfind(')')? + 2..];
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let utime: f64 = f.get(11)?.parse().ok()?;
+            let stime: f64 = f.get(12)?.parse().ok()?;
+            Some((utime + stime) / 100.0)
+        })
+        .unwrap_or(0.0)
+}

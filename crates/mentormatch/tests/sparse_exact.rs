@@ -251,6 +251,63 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Incremental pricing at changing prices, over a tree regrouped by price class, with any
+    /// `loose`: every pass's mentee duals cover every allowed pair (`u_i >= max(0, s_ij - v_j)`,
+    /// the certificate's premise) and exceed the exact dual by at most `slack + tol + loose`;
+    /// the regrouped tree's priced search equals brute force.
+    #[test]
+    fn incremental_pricing_stays_sound(cohort in common::cohort(6, 9), k in 1usize..4, forbid in any::<u8>(), prices in prop::collection::vec(prop::collection::vec(0u8..40, 9), 1..4), loose in prop::option::of(0.0f64..20.0), step in 0.1f64..8.0, floor in 0.0f64..40.0, pin in any::<bool>()) {
+        let cfg = with_rules(config(true, SolverKind::Auto, k), &cohort, forbid, pin, None);
+        let Ok(problem) = Problem::new(cohort, cfg, vec![]) else { return Ok(()); };
+        let m = problem.n_mentors();
+        let mut prep = Prepared::new(&problem, k, &NoProgress);
+        prep.loose = loose.unwrap_or(0.0);
+        let tol = 0.5;
+        for p in &prices {
+            let v: Vec<f64> = (0..m).map(|j| f64::from(p[j % p.len()]) * 1.5).collect();
+            // The regrouped tree answers like brute force.
+            let index = prep.index.regrouped(&v, step);
+            let pv = index.prices(&v);
+            for &i in &prep.free.clone() {
+                let mut scratch = Default::default();
+                let mut st = Default::default();
+                let (got, left) = index.query_priced_above(&problem, i, m, &pv, floor, &mut scratch, &mut st);
+                let mut want: Vec<f64> = (0..m)
+                    .filter(|&j| prep.remaining[j] > 0)
+                    .filter_map(|j| {
+                        let (s, ok) = problem.pair(i, j);
+                        (ok && s - v[j] > floor).then_some(s - v[j])
+                    })
+                    .collect();
+                want.sort_by(|a, b| b.total_cmp(a));
+                let key: Vec<f64> = got.iter().map(|&(j, s)| s - v[j as usize]).collect();
+                prop_assert_eq!(key, want, "mentee {}", i);
+                prop_assert!(left <= floor, "nothing above the floor is left out");
+            }
+            let pinned = prep.pinned.clone();
+            let pr = prep.price_columns(&problem, &v, 2, tol, &NoProgress, &|| false);
+            for (i, pin) in pinned.iter().enumerate() {
+                let exact = if pin.is_some() {
+                    0.0
+                } else {
+                    (0..m)
+                        .filter(|&j| prep.remaining[j] > 0)
+                        .filter_map(|j| {
+                            let (s, ok) = problem.pair(i, j);
+                            ok.then_some(s - v[j])
+                        })
+                        .fold(0.0f64, f64::max)
+                };
+                prop_assert!(pr.u[i] >= exact, "mentee {} dual {} below {}", i, pr.u[i], exact);
+                prop_assert!(pr.u[i] <= exact + tol + 0.5 * tol + prep.loose + 1e-9, "mentee {} dual {} far above {}", i, pr.u[i], exact);
+            }
+        }
+    }
+}
+
 /// A cohort with an `age` column (some cells empty) and criteria that include a numeric one in
 /// the given `prefer` mode, so the candidate search's bounds meet numeric values.
 fn numeric_problem(

@@ -44,8 +44,13 @@
 //!   is still outside). A mentor whose price did not fall by more than `slack` has
 //!   `s_ij - v_j <= s_ij - w_j + slack <= cert_i + slack`; the mentors that fell further are
 //!   searched (all other mentors priced `+inf`, so subtrees without them are skipped), and
-//!   `u_i` is the largest of the three. This is why `u_i` may exceed the exact
-//!   `max_j (s_ij - v_j)` by at most `slack + tol` on later passes: sound, slightly loose.
+//!   `u_i` is the largest of the three. A mentee takes this restricted search when
+//!   `cert_i + slack <= floor_i + tol + loose` ([`super::Prepared::loose`]), so `u_i` may
+//!   exceed the exact `max_j (s_ij - v_j)` by at most `slack + tol + loose` on later passes:
+//!   sound at any `loose`, slightly loose. The argument never uses the shape of the candidate
+//!   tree, only that every node's bound is `>=` its members' scores and its price summary
+//!   `<=` their prices, so the tree regrouped by price class before each pass
+//!   ([`super::CandidateIndex::regrouped`]) needs nothing more.
 //! - a pass stopped by the time limit gives the rest `max(floor_i, outside_i)`, also sound.
 //!
 //! The tests check the bound against the dense exact optimum (`tests/heuristic_backend.rs`:

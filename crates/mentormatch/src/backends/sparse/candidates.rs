@@ -39,6 +39,7 @@
 //! When the search ran to the end without leaving any allowed pair out, `outside` is `-inf`.
 
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -57,8 +58,12 @@ const FANOUT: usize = 4;
 const SMALL: usize = 16;
 /// Most children a node of the value trie may have before intermediate nodes are added.
 const MAX_FANOUT: usize = 16;
-/// Extra bound evaluations per mentee spent drawing equal scores from more of the tree.
-const TIE_BUDGET: u64 = 1000;
+/// Extra bound evaluations per mentee spent drawing equal scores from more of the tree, once the
+/// list is full. 0: the search is depth first among equal bounds with a per-mentee random order
+/// (see `search`), which already spreads equal scores over mentors; a budget of 1,000 cost a
+/// quarter of candidate generation at 30,000 x 30,000 and did not improve the result after
+/// column generation (10,000 x 10,000 reaches the same optimum without it).
+const TIE_BUDGET: u64 = 0;
 
 /// One side's values for one criterion, compiled like the scorer does.
 #[derive(Debug, Clone)]
@@ -72,23 +77,15 @@ enum SideData {
     Numbers(Vec<f64>),
 }
 
-/// Per node (block or group) summaries of one criterion.
+/// The form of one criterion's node (block or group) summary in a packed record: the one
+/// value all members share (0: no member has a value; MIXED: several values); the union of the
+/// members' sets (`words` words) and the smallest non-empty set size (u32::MAX when none); or
+/// the range of their numbers.
 #[derive(Debug, Clone)]
 enum NodeData {
-    Single {
-        /// 0: no member has a value; MIXED: several values; else the one value.
-        nonzero: Vec<u32>,
-    },
-    Sets {
-        words: usize,
-        union: Vec<u64>,
-        /// Smallest non-empty set size (u32::MAX when none).
-        min_len: Vec<u32>,
-    },
-    Numbers {
-        min: Vec<f64>,
-        max: Vec<f64>,
-    },
+    Single,
+    Sets { words: usize },
+    Numbers,
 }
 
 #[derive(Debug, Clone)]
@@ -104,10 +101,6 @@ struct Crit {
     mentee: SideData,
     mentor: SideData,
     nodes: NodeData,
-    /// Per node: some member's value is unknown.
-    has_missing: Vec<bool>,
-    /// Per node: some member's value is known.
-    any_known: Vec<bool>,
     /// Offset of this criterion's summary in a packed node record.
     slot: usize,
 }
@@ -293,24 +286,265 @@ impl Tree {
     }
 }
 
-/// The blocking index over mentors, reusable for any number of mentee queries.
+/// The tree over the mentors and its node summaries.
 #[derive(Debug, Clone)]
-pub struct CandidateIndex {
-    crits: Vec<Crit>,
+struct Shape {
     order: Vec<u32>,
     /// Per node: its members, a range of `order`.
     span: Vec<(u32, u32)>,
     /// Per node: its children, a range of node ids (empty for a block).
     children: Vec<(u32, u32)>,
+    /// Per tree node: its depth (roots 0).
+    depth: Vec<u8>,
     /// Node id of the pseudo-node of the first mentor in `order` (one per mentor).
     mentor_base: usize,
     /// Top-level nodes.
     roots: Vec<u32>,
-    /// Per node: its summaries of every criterion, `stride` words (see `new`); empty when
-    /// `soa` is used.
+    /// Per node: its summaries of every criterion, `stride` words; empty when `soa` is used.
     packed: Vec<u64>,
     /// The same summaries per criterion, when every set fits in one word (the fast path).
     soa: Vec<Soa>,
+}
+
+impl Shape {
+    /// Builds the tree over `mentors`, split first by `class[j]` (when given), then by their
+    /// values criterion by criterion.
+    fn build(crits: &[Crit], stride: usize, mentors: &[u32], class: Option<&[u64]>) -> Shape {
+        // Sort mentors by their values, criterion by criterion in the order below (sets as bit
+        // words, numbers by value), then by index; the tree over them is a trie (see below).
+        let mut by_weight: Vec<usize> = (0..crits.len()).collect();
+        // Heaviest first; among equal weights, set and numeric criteria before single values:
+        // a `differ` criterion rules out one value per mentee and so prunes little, while a
+        // set criterion (interests, competences) separates good mentors from poor ones.
+        let differ = |c: usize| matches!(crits[c].kind, CriterionKind::Differ);
+        by_weight.sort_by(|&a, &b| {
+            crits[b]
+                .points
+                .total_cmp(&crits[a].points)
+                .then(differ(a).cmp(&differ(b)))
+                .then(a.cmp(&b))
+        });
+        let part = |c: usize, j: usize| -> Vec<u64> {
+            match &crits[c].mentor {
+                SideData::Single(v) => vec![u64::from(v[j])],
+                SideData::Sets { words, bits, .. } => bits[j * words..(j + 1) * words].to_vec(),
+                SideData::Numbers(v) => vec![if v[j].is_nan() {
+                    u64::MAX
+                } else {
+                    ord_bits(v[j])
+                }],
+            }
+        };
+        // Offsets of each criterion's part in the sort key (criteria in weight order).
+        let mut offs = vec![0usize];
+        for &c in &by_weight {
+            let w = match &crits[c].mentor {
+                SideData::Sets { words, .. } => *words,
+                _ => 1,
+            };
+            offs.push(offs[offs.len() - 1] + w);
+        }
+        let depth_n = by_weight.len() + usize::from(class.is_some());
+        if class.is_some() {
+            for o in &mut offs {
+                *o += 1;
+            }
+            offs.insert(0, 0);
+        }
+        let lead = usize::from(class.is_some());
+        let mut keyed: Vec<(Vec<u64>, u32)> = mentors
+            .par_iter()
+            .map(|&j| {
+                let j = j as usize;
+                let mut key = Vec::with_capacity(offs[offs.len() - 1] + lead);
+                if let Some(class) = class {
+                    key.push(class[j]);
+                }
+                key.extend(by_weight.iter().flat_map(|&c| part(c, j)));
+                (key, j as u32)
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        let order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
+        let pre = |p: usize, d: usize| -> &[u64] { &keyed[p].0[..offs[d]] };
+
+        // A trie over the sorted mentors, built top down: a node at level `d` holds the mentors
+        // sharing the values of the first `d` criteria (in the order above), so those criteria
+        // are bounded exactly in it. A node of at most SMALL mentors is cut into blocks of
+        // BLOCK mentors instead of being split by value; a node with more than MAX_FANOUT
+        // children gets intermediate nodes of FANOUT children.
+        let mut tree = Tree::default();
+        let roots = if keyed.is_empty() {
+            Vec::new()
+        } else {
+            vec![tree.build(0, keyed.len(), 0, depth_n, &pre)]
+        };
+        // Renumber the nodes breadth first, so that siblings are consecutive (their records are
+        // read together) and a node's children are a range of ids.
+        let mut bfs: Vec<u32> = roots.clone();
+        let mut h = 0;
+        while h < bfs.len() {
+            let (c0, c1) = tree.children[bfs[h] as usize];
+            bfs.extend_from_slice(&tree.child_list[c0 as usize..c1 as usize]);
+            h += 1;
+        }
+        let mut new_id = vec![0u32; tree.span.len()];
+        for (t, &x) in bfs.iter().enumerate() {
+            new_id[x as usize] = t as u32;
+        }
+        let mut span: Vec<(u32, u32)> = bfs.iter().map(|&x| tree.span[x as usize]).collect();
+        let mut children: Vec<(u32, u32)> = bfs
+            .iter()
+            .map(|&x| {
+                let (c0, c1) = tree.children[x as usize];
+                if c1 == c0 {
+                    (0, 0)
+                } else {
+                    let first = new_id[tree.child_list[c0 as usize] as usize];
+                    (first, first + (c1 - c0))
+                }
+            })
+            .collect();
+        let roots: Vec<u32> = (0..roots.len() as u32).collect();
+        // Depth of every tree node (children are ranges of later ids).
+        let mut depth = vec![0u8; span.len()];
+        for node in 0..span.len() {
+            let (c0, c1) = children[node];
+            for c in c0..c1 {
+                depth[c as usize] = depth[node].saturating_add(1);
+            }
+        }
+        drop(tree);
+        // One pseudo-node per mentor (not in the tree), in sorted order: its record gives an
+        // exact-or-higher score cheaply, read in memory order, before the exact score.
+        let mentor_base = span.len();
+        for p in 0..order.len() {
+            span.push((p as u32, p as u32 + 1));
+            children.push((0, 0));
+        }
+        drop(keyed);
+        let n_nodes = span.len();
+        // Pack every node's summaries into one record (one or two cache lines): flag words
+        // (bit 2c: some member's value of criterion c is unknown; bit 2c + 1: some is known),
+        // then per criterion its value, set union and smallest size, or number range.
+        let mut packed = vec![0u64; n_nodes * stride];
+        packed
+            .par_chunks_mut(stride)
+            .enumerate()
+            .for_each(|(node, rec)| {
+                let members = &order[span[node].0 as usize..span[node].1 as usize];
+                for (c, crit) in crits.iter().enumerate() {
+                    let (mut missing, mut known) = (false, false);
+                    let o = crit.slot;
+                    match &crit.mentor {
+                        SideData::Single(v) => {
+                            let mut nz = 0u32;
+                            for &j in members {
+                                let id = v[j as usize];
+                                if id == 0 {
+                                    missing = true;
+                                } else {
+                                    known = true;
+                                    if nz == 0 {
+                                        nz = id;
+                                    } else if nz != id {
+                                        nz = MIXED;
+                                    }
+                                }
+                            }
+                            rec[o] = u64::from(nz);
+                        }
+                        SideData::Sets { words, bits, len } => {
+                            let w = *words;
+                            let mut min_len = u32::MAX;
+                            for &j in members {
+                                let j = j as usize;
+                                if len[j] == 0 {
+                                    missing = true;
+                                } else {
+                                    known = true;
+                                    min_len = min_len.min(len[j]);
+                                    for x in 0..w {
+                                        rec[o + x] |= bits[j * w + x];
+                                    }
+                                }
+                            }
+                            rec[o + w] = u64::from(min_len);
+                        }
+                        SideData::Numbers(v) => {
+                            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+                            for &j in members {
+                                let x = v[j as usize];
+                                if x.is_nan() {
+                                    missing = true;
+                                } else {
+                                    known = true;
+                                    lo = lo.min(x);
+                                    hi = hi.max(x);
+                                }
+                            }
+                            rec[o] = lo.to_bits();
+                            rec[o + 1] = hi.to_bits();
+                        }
+                    }
+                    if missing {
+                        rec[(2 * c) / 64] |= 1 << ((2 * c) % 64);
+                    }
+                    if known {
+                        rec[(2 * c + 1) / 64] |= 1 << ((2 * c + 1) % 64);
+                    }
+                }
+            });
+        // Fast path: every set criterion fits in one word; summaries per criterion, so that a
+        // node's siblings are evaluated criterion by criterion over consecutive memory.
+        // Ranked preferences are not summarised per node (see `bound`): the general path.
+        let fits = crits.iter().all(|c| match &c.nodes {
+            NodeData::Sets { words, .. } => *words == 1,
+            _ => true,
+        }) && !crits.iter().any(|c| c.kind == CriterionKind::Preference);
+        let mut soa = Vec::new();
+        if fits {
+            for (ci, c) in crits.iter().enumerate() {
+                let mut s = Soa {
+                    a: Vec::with_capacity(n_nodes),
+                    b: Vec::with_capacity(n_nodes),
+                    flags: Vec::with_capacity(n_nodes),
+                };
+                for node in 0..n_nodes {
+                    let rec = &packed[node * stride..(node + 1) * stride];
+                    let missing = rec[(2 * ci) / 64] >> ((2 * ci) % 64) & 1;
+                    let known = rec[(2 * ci + 1) / 64] >> ((2 * ci + 1) % 64) & 1;
+                    s.flags.push((missing | known << 1) as u8);
+                    s.a.push(rec[c.slot]);
+                    s.b.push(match &c.nodes {
+                        NodeData::Single => 0,
+                        _ => rec[c.slot + 1],
+                    });
+                }
+                soa.push(s);
+            }
+            packed = Vec::new();
+        }
+        Shape {
+            order,
+            span,
+            children,
+            depth,
+            mentor_base,
+            roots,
+            packed,
+            soa,
+        }
+    }
+}
+
+/// The blocking index over mentors, reusable for any number of mentee queries.
+#[derive(Debug, Clone)]
+pub struct CandidateIndex {
+    /// The criteria compiled for both sides (shared by regrouped copies).
+    crits: Arc<Vec<Crit>>,
+    shape: Shape,
+    /// Words per packed node record.
     stride: usize,
     min_score: Option<f64>,
 }
@@ -438,18 +672,9 @@ impl CandidateIndex {
             mentee.pack(vocab);
             mentor.pack(vocab);
             let nodes = match &mentor {
-                SideData::Single(_) => NodeData::Single {
-                    nonzero: Vec::new(),
-                },
-                SideData::Sets { words, .. } => NodeData::Sets {
-                    words: *words,
-                    union: Vec::new(),
-                    min_len: Vec::new(),
-                },
-                SideData::Numbers(_) => NodeData::Numbers {
-                    min: Vec::new(),
-                    max: Vec::new(),
-                },
+                SideData::Single(_) => NodeData::Single,
+                SideData::Sets { words, .. } => NodeData::Sets { words: *words },
+                SideData::Numbers(_) => NodeData::Numbers,
             };
             crits.push(Crit {
                 kind: crit.kind,
@@ -463,272 +688,63 @@ impl CandidateIndex {
                 mentee,
                 mentor,
                 nodes,
-                has_missing: Vec::new(),
-                any_known: Vec::new(),
                 slot: 0,
             });
         }
 
-        // Sort mentors by their values, criterion by criterion in the order below (sets as bit
-        // words, numbers by value), then by index; the tree over them is a trie (see below).
-        let mut by_weight: Vec<usize> = (0..crits.len()).collect();
-        // Heaviest first; among equal weights, set and numeric criteria before single values:
-        // a `differ` criterion rules out one value per mentee and so prunes little, while a
-        // set criterion (interests, competences) separates good mentors from poor ones.
-        let differ = |c: usize| matches!(crits[c].kind, CriterionKind::Differ);
-        by_weight.sort_by(|&a, &b| {
-            crits[b]
-                .points
-                .total_cmp(&crits[a].points)
-                .then(differ(a).cmp(&differ(b)))
-                .then(a.cmp(&b))
-        });
-        let part = |c: usize, j: usize| -> Vec<u64> {
-            match &crits[c].mentor {
-                SideData::Single(v) => vec![u64::from(v[j])],
-                SideData::Sets { words, bits, .. } => bits[j * words..(j + 1) * words].to_vec(),
-                SideData::Numbers(v) => vec![if v[j].is_nan() {
-                    u64::MAX
-                } else {
-                    ord_bits(v[j])
-                }],
-            }
-        };
-        // Offsets of each criterion's part in the sort key (criteria in weight order).
-        let mut offs = vec![0usize];
-        for &c in &by_weight {
-            let w = match &crits[c].mentor {
-                SideData::Sets { words, .. } => *words,
-                _ => 1,
-            };
-            offs.push(offs[offs.len() - 1] + w);
-        }
-        let depth_n = by_weight.len();
-        let mut keyed: Vec<(Vec<u64>, u32)> = (0..problem.n_mentors())
-            .filter(|&j| remaining.get(j).copied().unwrap_or(0) > 0)
-            .map(|j| {
-                (
-                    by_weight.iter().flat_map(|&c| part(c, j)).collect(),
-                    j as u32,
-                )
-            })
-            .collect();
-        keyed.par_sort_unstable();
-        let order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
-        let pre = |p: usize, d: usize| -> &[u64] { &keyed[p].0[..offs[d]] };
-
-        // A trie over the sorted mentors, built top down: a node at level `d` holds the mentors
-        // sharing the values of the first `d` criteria (in the order above), so those criteria
-        // are bounded exactly in it. A node of at most SMALL mentors is cut into blocks of
-        // BLOCK mentors instead of being split by value; a node with more than MAX_FANOUT
-        // children gets intermediate nodes of FANOUT children.
-        let mut tree = Tree::default();
-        let roots = if keyed.is_empty() {
-            Vec::new()
-        } else {
-            vec![tree.build(0, keyed.len(), 0, depth_n, &pre)]
-        };
-        // Renumber the nodes breadth first, so that siblings are consecutive (their records are
-        // read together) and a node's children are a range of ids.
-        let mut bfs: Vec<u32> = roots.clone();
-        let mut h = 0;
-        while h < bfs.len() {
-            let (c0, c1) = tree.children[bfs[h] as usize];
-            bfs.extend_from_slice(&tree.child_list[c0 as usize..c1 as usize]);
-            h += 1;
-        }
-        let mut new_id = vec![0u32; tree.span.len()];
-        for (t, &x) in bfs.iter().enumerate() {
-            new_id[x as usize] = t as u32;
-        }
-        let mut span: Vec<(u32, u32)> = bfs.iter().map(|&x| tree.span[x as usize]).collect();
-        let mut children: Vec<(u32, u32)> = bfs
-            .iter()
-            .map(|&x| {
-                let (c0, c1) = tree.children[x as usize];
-                if c1 == c0 {
-                    (0, 0)
-                } else {
-                    let first = new_id[tree.child_list[c0 as usize] as usize];
-                    (first, first + (c1 - c0))
-                }
-            })
-            .collect();
-        let roots: Vec<u32> = (0..roots.len() as u32).collect();
-        drop(tree);
-        // One pseudo-node per mentor (not in the tree), in sorted order: its record gives an
-        // exact-or-higher score cheaply, read in memory order, before the exact score.
-        let mentor_base = span.len();
-        for p in 0..order.len() {
-            span.push((p as u32, p as u32 + 1));
-            children.push((0, 0));
-        }
-        drop(keyed);
-        let members = |node: usize| -> std::ops::Range<usize> {
-            span[node].0 as usize..span[node].1 as usize
-        };
-        let n_nodes = span.len();
-        for crit in &mut crits {
-            let mut has_missing = vec![false; n_nodes];
-            let mut any_known = vec![false; n_nodes];
-            match (&crit.mentor, &mut crit.nodes) {
-                (SideData::Single(v), NodeData::Single { nonzero }) => {
-                    *nonzero = vec![0; n_nodes];
-                    for node in 0..n_nodes {
-                        for &j in &order[members(node)] {
-                            let id = v[j as usize];
-                            if id == 0 {
-                                has_missing[node] = true;
-                            } else {
-                                any_known[node] = true;
-                                let nz = &mut nonzero[node];
-                                if *nz == 0 {
-                                    *nz = id;
-                                } else if *nz != id {
-                                    *nz = MIXED;
-                                }
-                            }
-                        }
-                    }
-                }
-                (SideData::Sets { words, bits, len }, NodeData::Sets { union, min_len, .. }) => {
-                    let w = *words;
-                    *union = vec![0; n_nodes * w];
-                    *min_len = vec![u32::MAX; n_nodes];
-                    for node in 0..n_nodes {
-                        for &j in &order[members(node)] {
-                            let j = j as usize;
-                            if len[j] == 0 {
-                                has_missing[node] = true;
-                            } else {
-                                any_known[node] = true;
-                                min_len[node] = min_len[node].min(len[j]);
-                                for x in 0..w {
-                                    union[node * w + x] |= bits[j * w + x];
-                                }
-                            }
-                        }
-                    }
-                }
-                (SideData::Numbers(v), NodeData::Numbers { min, max }) => {
-                    *min = vec![f64::INFINITY; n_nodes];
-                    *max = vec![f64::NEG_INFINITY; n_nodes];
-                    for node in 0..n_nodes {
-                        for &j in &order[members(node)] {
-                            let x = v[j as usize];
-                            if x.is_nan() {
-                                has_missing[node] = true;
-                            } else {
-                                any_known[node] = true;
-                                min[node] = min[node].min(x);
-                                max[node] = max[node].max(x);
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-            crit.has_missing = has_missing;
-            crit.any_known = any_known;
-        }
-        // Pack every node's summaries into one record (one or two cache lines): flag words
-        // (bit 2c: some member's value of criterion c is unknown; bit 2c + 1: some is known),
-        // then per criterion its value, set union and smallest size, or number range.
+        // Offsets of every criterion's summary in a packed node record: flag words (bit 2c:
+        // some member's value of criterion c is unknown; bit 2c + 1: some is known), then per
+        // criterion its value, set union and smallest size, or number range.
         let flag_words = (2 * crits.len()).div_ceil(64).max(1);
         let mut stride = flag_words;
         for crit in &mut crits {
             crit.slot = stride;
             stride += match &crit.nodes {
-                NodeData::Single { .. } => 1,
+                NodeData::Single => 1,
                 NodeData::Sets { words, .. } => words + 1,
-                NodeData::Numbers { .. } => 2,
+                NodeData::Numbers => 2,
             };
         }
-        let mut packed = vec![0u64; n_nodes * stride];
-        for (c, crit) in crits.iter_mut().enumerate() {
-            for node in 0..n_nodes {
-                let rec = &mut packed[node * stride..(node + 1) * stride];
-                if crit.has_missing[node] {
-                    rec[(2 * c) / 64] |= 1 << ((2 * c) % 64);
-                }
-                if crit.any_known[node] {
-                    rec[(2 * c + 1) / 64] |= 1 << ((2 * c + 1) % 64);
-                }
-                let o = crit.slot;
-                match &crit.nodes {
-                    NodeData::Single { nonzero } => rec[o] = u64::from(nonzero[node]),
-                    NodeData::Sets {
-                        words,
-                        union,
-                        min_len,
-                    } => {
-                        rec[o..o + words].copy_from_slice(&union[node * words..(node + 1) * words]);
-                        rec[o + words] = u64::from(min_len[node]);
-                    }
-                    NodeData::Numbers { min, max } => {
-                        rec[o] = min[node].to_bits();
-                        rec[o + 1] = max[node].to_bits();
-                    }
-                }
-            }
-            crit.has_missing = Vec::new();
-            crit.any_known = Vec::new();
-            crit.nodes = match &crit.nodes {
-                NodeData::Single { .. } => NodeData::Single {
-                    nonzero: Vec::new(),
-                },
-                NodeData::Sets { words, .. } => NodeData::Sets {
-                    words: *words,
-                    union: Vec::new(),
-                    min_len: Vec::new(),
-                },
-                NodeData::Numbers { .. } => NodeData::Numbers {
-                    min: Vec::new(),
-                    max: Vec::new(),
-                },
-            };
-        }
-        // Fast path: every set criterion fits in one word; summaries per criterion, so that a
-        // node's siblings are evaluated criterion by criterion over consecutive memory.
-        // Ranked preferences are not summarised per node (see `bound`): the general path.
-        let fits = crits.iter().all(|c| match &c.nodes {
-            NodeData::Sets { words, .. } => *words == 1,
-            _ => true,
-        }) && !crits.iter().any(|c| c.kind == CriterionKind::Preference);
-        let mut soa = Vec::new();
-        if fits {
-            for (ci, c) in crits.iter().enumerate() {
-                let mut s = Soa {
-                    a: Vec::with_capacity(n_nodes),
-                    b: Vec::with_capacity(n_nodes),
-                    flags: Vec::with_capacity(n_nodes),
-                };
-                for node in 0..n_nodes {
-                    let rec = &packed[node * stride..(node + 1) * stride];
-                    let missing = rec[(2 * ci) / 64] >> ((2 * ci) % 64) & 1;
-                    let known = rec[(2 * ci + 1) / 64] >> ((2 * ci + 1) % 64) & 1;
-                    s.flags.push((missing | known << 1) as u8);
-                    s.a.push(rec[c.slot]);
-                    s.b.push(match &c.nodes {
-                        NodeData::Single { .. } => 0,
-                        _ => rec[c.slot + 1],
-                    });
-                }
-                soa.push(s);
-            }
-            packed = Vec::new();
-        }
+        let crits = Arc::new(crits);
+        let mentors: Vec<u32> = (0..problem.n_mentors())
+            .filter(|&j| remaining.get(j).copied().unwrap_or(0) > 0)
+            .map(|j| j as u32)
+            .collect();
+        let shape = Shape::build(&crits, stride, &mentors, None);
         CandidateIndex {
             crits,
-            order,
-            span,
-            children,
-            roots,
-            mentor_base,
-            packed,
-            soa,
+            shape,
             stride,
             min_score: problem.config().rules.min_score,
+        }
+    }
+
+    /// The same index with its mentors regrouped by price: the tree's first split is by price
+    /// class (`floor(v_j / step)`), then by values as in [`CandidateIndex::new`]. Any tree gives
+    /// the same sound answers; this one makes [`CandidateIndex::query_priced_above`] cheap,
+    /// since a node's lowest price is then close to every member's price. With one tree by
+    /// values alone, nearly every node holds some mentor priced 0 (an empty place), so the
+    /// prices hardly tighten the node bounds and a pricing search scores the popular (dear)
+    /// mentors one by one.
+    pub fn regrouped(&self, v: &[f64], step: f64) -> CandidateIndex {
+        let mut mentors = self.shape.order.clone();
+        mentors.sort_unstable();
+        let class: Vec<u64> = v
+            .iter()
+            .map(|&x| {
+                if x.is_finite() && x > 0.0 {
+                    ((x / step).floor() as u64).saturating_add(1)
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let shape = Shape::build(&self.crits, self.stride, &mentors, Some(&class));
+        CandidateIndex {
+            crits: Arc::clone(&self.crits),
+            shape,
+            stride: self.stride,
+            min_score: self.min_score,
         }
     }
 
@@ -745,7 +761,7 @@ impl CandidateIndex {
             // at their best value.
             return false;
         }
-        for c in &self.crits {
+        for c in self.crits.iter() {
             let op = match &c.mentee {
                 SideData::Single(me) => {
                     if me[i] == 0 {
@@ -792,12 +808,12 @@ impl CandidateIndex {
     /// [`CandidateIndex::bound`] computes them (same operations, same order, same bits).
     fn bounds(&self, i: usize, q: &[Q], fast: bool, r: std::ops::Range<usize>, out: &mut Vec<f64>) {
         out.clear();
-        if !fast || self.soa.is_empty() {
+        if !fast || self.shape.soa.is_empty() {
             out.extend(r.map(|node| self.bound(i, node).unwrap_or(f64::NEG_INFINITY)));
             return;
         }
         out.resize(r.len(), 0.0);
-        for (c, s) in q.iter().zip(&self.soa) {
+        for (c, s) in q.iter().zip(&self.shape.soa) {
             let flags = &s.flags[r.clone()];
             let a = &s.a[r.clone()];
             let b = &s.b[r.clone()];
@@ -874,7 +890,7 @@ impl CandidateIndex {
     /// required criterion or `min_score` rules out every member.
     fn bound(&self, i: usize, node: usize) -> Option<f64> {
         let mut score = 0.0;
-        let rec = &self.packed[node * self.stride..(node + 1) * self.stride];
+        let rec = &self.shape.packed[node * self.stride..(node + 1) * self.stride];
         for (ci, c) in self.crits.iter().enumerate() {
             if c.kind == CriterionKind::Preference {
                 // Not summarised per node: bounded by the best value a pair can get.
@@ -887,7 +903,7 @@ impl CandidateIndex {
             // Upper bound of the value over members whose value is known (None: no such member).
             let mut all_missing = false;
             let ub: Option<f64> = match (&c.mentee, &c.nodes) {
-                (SideData::Single(me), NodeData::Single { .. }) => {
+                (SideData::Single(me), NodeData::Single) => {
                     let a = me[i];
                     if a == 0 {
                         all_missing = true;
@@ -934,7 +950,7 @@ impl CandidateIndex {
                         }),
                     }
                 }
-                (SideData::Numbers(me), NodeData::Numbers { .. }) => {
+                (SideData::Numbers(me), NodeData::Numbers) => {
                     let a = me[i];
                     if a.is_nan() {
                         all_missing = true;
@@ -1004,10 +1020,11 @@ impl CandidateIndex {
     /// Mentor prices `v` summarised per node, for [`CandidateIndex::query_priced`].
     pub fn prices(&self, v: &[f64]) -> Prices {
         let node_min = self
+            .shape
             .span
-            .iter()
+            .par_iter()
             .map(|&(a, b)| {
-                self.order[a as usize..b as usize]
+                self.shape.order[a as usize..b as usize]
                     .iter()
                     .map(|&j| v[j as usize])
                     .fold(f64::INFINITY, f64::min)
@@ -1124,8 +1141,12 @@ impl CandidateIndex {
             }
         };
         // Among equal bounds, a per-mentee pseudo-random order.
-        let prio = |node: usize| tie(i, node);
-        node_bounds(0..self.roots.len(), buf);
+        // Deeper nodes first (a search reaches mentors quickly instead of widening the frontier
+        // over every node of equal bound), then a per-mentee pseudo-random order, so that
+        // similar mentees fill their lists from different subtrees of equally good mentors.
+        let depth = &self.shape.depth;
+        let prio = |node: usize| u32::from(depth[node]) << 24 | tie(i, node) >> 8;
+        node_bounds(0..self.shape.roots.len(), buf);
         for (r, &b) in buf.iter().enumerate() {
             if b > f64::NEG_INFINITY {
                 heap.push((ord_bits(b), prio(r), r as u32));
@@ -1153,7 +1174,7 @@ impl CandidateIndex {
                 break;
             }
             let node = node as usize;
-            let (c0, c1) = self.children[node];
+            let (c0, c1) = self.shape.children[node];
             if c1 > c0 {
                 node_bounds(c0 as usize..c1 as usize, buf);
                 for (x, &b) in buf.iter().enumerate() {
@@ -1176,15 +1197,15 @@ impl CandidateIndex {
                 }
                 continue;
             }
-            let range = self.span[node].0 as usize..self.span[node].1 as usize;
+            let range = self.shape.span[node].0 as usize..self.shape.span[node].1 as usize;
             // The mentors' own records: a bound on each score (exact for most criteria), read
             // in memory order; the exact score only for those that may enter the list.
             node_bounds(
-                self.mentor_base + range.start..self.mentor_base + range.end,
+                self.shape.mentor_base + range.start..self.shape.mentor_base + range.end,
                 buf,
             );
             for (pos, &b) in range.zip(buf.iter()) {
-                let j = self.order[pos];
+                let j = self.shape.order[pos];
                 if b == f64::NEG_INFINITY
                     || (!exclude.is_empty() && exclude.binary_search(&j).is_ok())
                 {

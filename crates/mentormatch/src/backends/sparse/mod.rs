@@ -28,6 +28,10 @@ use crate::progress::{self, Progress};
 use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
 
+/// Width of the price classes the candidate tree is regrouped by before a pricing pass, in
+/// score points.
+const PRICE_STEP: f64 = 1.0;
+
 /// Default number of candidate mentors per mentee.
 pub const DEFAULT_K: usize = 50;
 
@@ -54,6 +58,11 @@ pub struct Prepared {
     priced_at: Vec<f64>,
     /// Per mentee: every allowed pair *not in its row* has `s_ij - priced_at[j] <= cert[i]`.
     cert: Vec<f64>,
+    /// Incremental pricing: how far (score points) a mentee's dual may stay above its row's best
+    /// reduced score, from an earlier pass's certificate, before it is searched over every
+    /// mentor again (0: only the pricing tolerance). Sound at any value; larger values make
+    /// passes cheaper and the bound looser (see [`Prepared::price_columns`]).
+    pub loose: f64,
 }
 
 impl Prepared {
@@ -92,6 +101,7 @@ impl Prepared {
             notes: Vec::new(),
             priced_at: Vec::new(),
             cert: Vec::new(),
+            loose: 0.0,
         }
     }
 
@@ -209,8 +219,13 @@ impl Prepared {
     /// (incremental passes).
     ///
     /// A mentee counts as violated when an outside pair beats its row by more than `tol`; none
-    /// violated means the assignment LP over the rows has the same optimum as over all pairs,
-    /// up to `tol` per mentee, at these prices. When `stop()` says so between chunks of
+    /// violated and none unproven means the assignment LP over the rows has the same optimum
+    /// as over all pairs, up to `tol` per mentee, at these prices. A mentee whose row got
+    /// dearer than its last certificate by at most [`Prepared::loose`] is searched over the
+    /// mentors that got cheaper only, and keeps that certificate as its dual (sound, up to
+    /// `loose` above the exact one; counted in [`Pricing::unproven`] when nothing better was
+    /// found). Before the pass the candidate tree is regrouped by price class
+    /// ([`CandidateIndex::regrouped`]). When `stop()` says so between chunks of
     /// mentees, the rest are not searched and get the loose dual `max(row best, outside)`.
     pub fn price_columns(
         &mut self,
@@ -276,6 +291,8 @@ impl Prepared {
             searched: 0,
             restricted: 0,
             stopped: false,
+            unproven: 0,
+            stats: SearchStats::default(),
         };
         let mut add: HashMap<usize, candidates::Row> = HashMap::new();
         let mut stats = SearchStats::default();
@@ -318,7 +335,7 @@ impl Prepared {
                     // Every pair outside the row whose mentor is not in Δ has
                     // `s_ij - v_j <= s_ij - w_j + slack <= cert[i] + slack`.
                     let old = self.cert[i] + slack;
-                    if incremental && old <= floor + tol {
+                    if incremental && old <= floor + tol + self.loose {
                         if !has_masked {
                             return (floor, old, 0);
                         }
@@ -372,9 +389,15 @@ impl Prepared {
                     2 => out.searched += 1,
                     _ => {}
                 }
+
                 let best = list
                     .first()
                     .map_or(floor, |&(j, s)| (s - v[j as usize]).max(floor));
+                if kind != 2 && left > floor + tol && best <= floor + tol {
+                    // The dual rests on an earlier certificate above the row (`loose`): no
+                    // better pair was found, but none is ruled out either.
+                    out.unproven += 1;
+                }
                 // `left` bounds every pair left outside (after a restricted search it
                 // includes `cert[i] + slack`), so `max(best, left)` is a valid dual.
                 let u = best.max(left);
@@ -406,6 +429,7 @@ impl Prepared {
         }
         self.cands.stats.pairs_scored += stats.pairs_scored;
         self.cands.stats.bounds += stats.bounds;
+        out.stats = stats;
         if !add.is_empty() {
             self.cands.replace_rows(&add);
         }
@@ -529,6 +553,11 @@ pub struct Pricing {
     pub restricted: usize,
     /// The pass stopped early (time limit); `u` is still a valid dual, but looser.
     pub stopped: bool,
+    /// Mentees whose dual rests on an earlier pass's certificate, up to [`Prepared::loose`]
+    /// above their row's best (no better pair found, none ruled out beyond that).
+    pub unproven: usize,
+    /// Work done by the searches of this pass.
+    pub stats: SearchStats,
 }
 
 /// Places per mentor after the pins: the mentors the candidate index is built over.
@@ -631,6 +660,11 @@ pub fn run_price_job(
     index: &CandidateIndex,
     job: &PriceJob<'_>,
 ) -> (Vec<PriceAnswer>, SearchStats) {
+    // The tree regrouped by price class, so that node bounds minus the node's lowest price are
+    // tight (see `CandidateIndex::regrouped`). Done here, by whoever runs the job, so that a
+    // shard job on another machine searches the same tree as this process.
+    let regrouped = index.regrouped(job.v, PRICE_STEP);
+    let index = &regrouped;
     let prices = index.prices(job.v);
     let masked = job.masked.map(|w| index.prices(w));
     let part: Vec<(PriceAnswer, SearchStats)> = job
