@@ -959,7 +959,7 @@ fn lagrangian_equals_highs_on_medium_cohorts() {
         );
         if allow {
             // Fewer places than mentees: which mentees get one is the goals' choice.
-            config.min_score = Some(60.0);
+            config.rules.min_score = Some(60.0);
         }
         let problem = Problem::new(cohort, config, vec![]).unwrap();
         let ilp = solve_with(Engine::Highs, &problem);
