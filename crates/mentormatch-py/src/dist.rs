@@ -9,10 +9,10 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use mentormatch::backends::sparse::{
-    CandidateIndex, Candidates, PriceAnswer, PriceJob, SearchStats,
+use mentormatch::distributed::{
+    self, CandidateIndex, Candidates, PairPasses, PriceAnswer, PriceJob, PriceQuery, SearchStats,
+    ShardIndex,
 };
-use mentormatch::distributed::{self, PairPasses, PriceQuery, ShardIndex};
 use mentormatch::{Error, Progress, Settings};
 
 use crate::errors::PyMmError;

@@ -72,17 +72,14 @@ fn main() {
         };
         let problem = Problem::new(cohort, cfg, vec![]).unwrap();
         let t = Instant::now();
-        let prep = mentormatch::backends::sparse::Prepared::new(
-            &problem,
-            k,
-            &mentormatch::progress::NoProgress,
-        );
+        let shards = mentormatch::distributed::ShardIndex::new(problem);
+        let cands = shards.candidates(0..n, k, None).unwrap();
         println!(
             "candidates: {:.2} s, {} pairs scored ({:.2}% of all), {} bounds",
             t.elapsed().as_secs_f64(),
-            prep.cands.stats.pairs_scored,
-            100.0 * prep.cands.stats.pairs_scored as f64 / (n as f64 * m as f64),
-            prep.cands.stats.bounds
+            cands.stats.pairs_scored,
+            100.0 * cands.stats.pairs_scored as f64 / (n as f64 * m as f64),
+            cands.stats.bounds
         );
         println!("peak memory (VmHWM): {}", vm_hwm());
         return;

@@ -18,8 +18,8 @@
 
 use std::time::Instant;
 
-use mentormatch::backends::stable::stable_matching;
 use mentormatch::stability::{blocking_indices, blocking_pairs};
+use mentormatch::stable_matching;
 use mentormatch::synthetic::SplitMix64 as Rng;
 use mentormatch::{synthetic_cohort, Cohort, Config, Problem, Side, Unlisted};
 

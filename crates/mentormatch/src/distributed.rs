@@ -28,9 +28,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::backends::sparse::candidates::Scratch;
-use crate::backends::sparse::{
-    self, remaining_after_pins, CandidateIndex, Candidates, PriceAnswer, PriceJob, SearchStats,
-};
+use crate::backends::sparse::{self, remaining_after_pins};
 use crate::config::SolverKind;
 use crate::error::{Error, InputError, Location, Result};
 use crate::model::Participant;
@@ -38,7 +36,10 @@ use crate::problem::Problem;
 use crate::result::{self, MatchResult};
 use crate::solver::Settings;
 
-pub use crate::backends::sparse::{LocalPasses, PairPasses, PriceQuery};
+pub use crate::backends::sparse::{
+    CandidateIndex, Candidates, LocalPasses, PairPasses, PriceAnswer, PriceJob, PriceQuery,
+    SearchStats,
+};
 
 /// The compiled problem and its candidate index: what a worker needs to answer shard jobs.
 #[derive(Debug)]
@@ -77,8 +78,8 @@ impl ShardIndex {
     /// The candidate rows of mentees `range` (row `x` is mentee `range.start + x`): a pinned
     /// mentee gets its pin; the others their `k` best allowed mentors, or with `prices` (one
     /// per mentor, `>= 0`) the `k` with the largest reduced score `s_ij - prices[j]` (their
-    /// plain scores in the rows). Without prices the rows are exactly those of
-    /// [`sparse::candidates::generate`]. In parallel; independent of the number of threads.
+    /// plain scores in the rows). Without prices the rows are exactly those the single-process
+    /// backends generate. In parallel; independent of the number of threads.
     pub fn candidates(
         &self,
         range: Range<usize>,

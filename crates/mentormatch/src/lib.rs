@@ -34,7 +34,10 @@ pub mod score;
 pub mod explain;
 pub mod goals;
 // Solving: assignment kernels, the backend trait, the backends, the choice among them.
-pub mod backends;
+mod backends;
+// Unit tests share the integration tests' helpers, which name the crate `mentormatch`.
+#[cfg(test)]
+extern crate self as mentormatch;
 pub mod lap;
 pub mod selection;
 pub mod solver;
@@ -50,7 +53,7 @@ pub use backends::heuristic::HeuristicBackend;
 pub use backends::ilp::IlpBackend;
 pub use backends::lagrange::{LagrangianBackend, SparseLagrangianBackend};
 pub use backends::sparse::SparseExactBackend;
-pub use backends::stable::StableBackend;
+pub use backends::stable::{stable_matching, StableBackend};
 pub use config::{Config, Engine, ForbidWhen, Objective, PairRef, Quota, SolverKind, Spread};
 pub use criteria::{default_criteria, Criterion, CriterionKind, Prefer, ShareMeasure};
 pub use diagnosis::{Infeasibility, QuotaViolation};

@@ -9,7 +9,7 @@
 //! Three things use the lists:
 //! - the criterion `kind = "preference"` ([`crate::CriterionKind::Preference`]) turns a rank into
 //!   a value and explains it;
-//! - `objective = "stable"` ([`crate::backends::stable`]) finds the mentee- or mentor-optimal
+//! - `objective = "stable"` ([`crate::StableBackend`], [`crate::stable_matching`]) finds the mentee- or mentor-optimal
 //!   stable matching;
 //! - every result is audited for blocking pairs ([`crate::stability`]).
 //!

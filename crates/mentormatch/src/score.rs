@@ -39,24 +39,84 @@ enum Data {
     },
 }
 
+/// One criterion compiled against the cohort. The candidate index of the sparse backends bounds
+/// scores from the same data ([`Compiled::mentee_values`], [`Compiled::mentor_values`]), so a
+/// bound and the score it bounds can never read different values.
 #[derive(Debug, Clone)]
-struct Compiled {
-    kind: CriterionKind,
+pub(crate) struct Compiled {
+    pub(crate) kind: CriterionKind,
     data: Data,
     /// Normalised weight times 100.
-    points: f64,
-    missing: f64,
-    required: bool,
-    saturate: f64,
-    measure: ShareMeasure,
-    prefer: Prefer,
-    scale: f64,
+    pub(crate) points: f64,
+    pub(crate) missing: f64,
+    pub(crate) required: bool,
+    pub(crate) saturate: f64,
+    pub(crate) measure: ShareMeasure,
+    pub(crate) prefer: Prefer,
+    pub(crate) scale: f64,
+}
+
+/// One side's compiled values of one criterion, as the scorer reads them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Values<'a> {
+    /// Interned single values, 0 = missing.
+    Single(&'a [u32]),
+    /// Bitsets of `words` u64 per participant, and their sizes (0 = missing).
+    Sets {
+        words: usize,
+        bits: &'a [u64],
+        len: &'a [u32],
+    },
+    /// Numbers, NaN = missing.
+    Numbers(&'a [f64]),
+    /// Ranked preferences: a value per pair, not per participant.
+    Ranked,
+}
+
+impl Compiled {
+    /// The mentees' values.
+    pub(crate) fn mentee_values(&self) -> Values<'_> {
+        match &self.data {
+            Data::Single { mentee, .. } => Values::Single(mentee),
+            Data::Sets {
+                words,
+                mentee,
+                mentee_len,
+                ..
+            } => Values::Sets {
+                words: *words,
+                bits: mentee,
+                len: mentee_len,
+            },
+            Data::Numbers { mentee, .. } => Values::Numbers(mentee),
+            Data::Preference { .. } => Values::Ranked,
+        }
+    }
+
+    /// The mentors' values.
+    pub(crate) fn mentor_values(&self) -> Values<'_> {
+        match &self.data {
+            Data::Single { mentor, .. } => Values::Single(mentor),
+            Data::Sets {
+                words,
+                mentor,
+                mentor_len,
+                ..
+            } => Values::Sets {
+                words: *words,
+                bits: mentor,
+                len: mentor_len,
+            },
+            Data::Numbers { mentor, .. } => Values::Numbers(mentor),
+            Data::Preference { .. } => Values::Ranked,
+        }
+    }
 }
 
 /// Criteria compiled against one cohort.
 #[derive(Debug, Clone)]
 pub struct Scorer {
-    compiled: Vec<Compiled>,
+    compiled: Arc<[Compiled]>,
     n_mentees: usize,
     n_mentors: usize,
 }
@@ -120,12 +180,17 @@ impl Scorer {
                     scale: c.scale_or_default(),
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Arc<[Compiled]>>>()?;
         Ok(Scorer {
             compiled,
             n_mentees: mentees.len(),
             n_mentors: mentors.len(),
         })
+    }
+
+    /// The compiled criteria, shared (not copied) with the candidate index.
+    pub(crate) fn compiled(&self) -> &Arc<[Compiled]> {
+        &self.compiled
     }
 
     /// Number of mentees (rows).
@@ -208,7 +273,7 @@ impl Scorer {
     pub fn score_row(&self, i: usize, scores: &mut [f64], allowed: &mut [bool]) {
         scores.fill(0.0);
         allowed.fill(true);
-        for k in &self.compiled {
+        for k in self.compiled.iter() {
             let miss = k.missing;
             let pts = k.points;
             match &k.data {

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use mentormatch::backends::stable::stable_matching;
 use mentormatch::stability::blocking_indices;
+use mentormatch::stable_matching;
 use mentormatch::{
     Cohort, Config, Criterion, CriterionKind, Error, Mentee, Mentor, Objective, PairRef, Prefer,
     Problem, Side, Unlisted,

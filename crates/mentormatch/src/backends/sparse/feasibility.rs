@@ -11,8 +11,18 @@ use crate::progress::Progress;
 use crate::solver::Note;
 
 use super::assign::{Assign, NONE};
-use super::lap::FailedTree;
 use super::Prepared;
+
+/// A failed search: the alternating tree it explored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FailedTree {
+    /// The mentee that could not be matched.
+    pub mentee: usize,
+    /// Every mentee reached (including `mentee`).
+    pub mentees: Vec<usize>,
+    /// Every mentor reached (all full).
+    pub mentors: Vec<usize>,
+}
 
 /// Breadth-first augmenting path from free mentee `s` over the candidates; on failure returns
 /// the alternating tree (a Hall witness when every row in it is complete).

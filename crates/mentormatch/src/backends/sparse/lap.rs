@@ -37,31 +37,18 @@ impl Ord for Key {
     }
 }
 
-/// A failed search: the alternating tree it explored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailedTree {
-    /// The mentee that could not be matched.
-    pub mentee: usize,
-    /// Every mentee reached (including `mentee`).
-    pub mentees: Vec<usize>,
-    /// Every mentor reached (all full).
-    pub mentors: Vec<usize>,
-}
-
 /// Result of [`solve`].
 #[derive(Debug, Clone)]
 pub struct SspResult {
     /// The assignment of the free mentees (the unmatched column, if any, has index `m`).
     pub assign: Assign,
-    /// Searches that failed (mentees left unmatched), in order.
-    pub failed: Vec<FailedTree>,
     /// Mentor duals of the maximisation LP, `v_j >= 0` (see [`super::bound`]).
     pub mentor_dual: Vec<f64>,
 }
 
 /// Solves the assignment of `mentees` (in this order) over `cands`, mentors having `cap`
 /// places. `unmatched`: the capacity of an extra "unmatched" column with cost above every real
-/// pair. Stops early (returning what it has, remaining mentees unassigned and not in `failed`)
+/// pair. Stops early (returning what it has, remaining mentees unassigned)
 /// when `stop()` says so.
 pub fn solve(
     cands: &Candidates,
@@ -98,7 +85,6 @@ pub fn solve(
     let mut finalized: Vec<usize> = Vec::new();
     let mut reached: Vec<(usize, f64)> = Vec::new();
     let mut heap: BinaryHeap<Key> = BinaryHeap::new();
-    let mut failed = Vec::new();
     progress.stage("exact assignment over candidates", mentees.len() as u64);
     for (step, &s) in mentees.iter().enumerate() {
         if step % 4096 == 0 {
@@ -168,31 +154,25 @@ pub fn solve(
                 relax(i, d, &mut dist, &mut pred, &mut touched, &mut heap, &done);
             }
         }
-        match sink {
-            Some((t, dt)) => {
-                for &(i, d) in &reached {
-                    pu[i] += d - dt;
-                }
-                for &j in &finalized {
-                    pv[j] += dist[j] - dt;
-                }
-                // Augment: walk back from the sink.
-                let mut j = t;
-                loop {
-                    let i = pred[j] as usize;
-                    let old = assign.of[i];
-                    assign.set(i, j);
-                    if i == s || old == NONE {
-                        break;
-                    }
-                    j = old as usize;
-                }
+        // No sink: the mentee stays unmatched (`feasibility` explains why).
+        if let Some((t, dt)) = sink {
+            for &(i, d) in &reached {
+                pu[i] += d - dt;
             }
-            None => failed.push(FailedTree {
-                mentee: s,
-                mentees: reached.iter().map(|r| r.0).collect(),
-                mentors: finalized.clone(),
-            }),
+            for &j in &finalized {
+                pv[j] += dist[j] - dt;
+            }
+            // Augment: walk back from the sink.
+            let mut j = t;
+            loop {
+                let i = pred[j] as usize;
+                let old = assign.of[i];
+                assign.set(i, j);
+                if i == s || old == NONE {
+                    break;
+                }
+                j = old as usize;
+            }
         }
         for &j in &touched {
             dist[j] = f64::INFINITY;
@@ -206,7 +186,6 @@ pub fn solve(
     let mentor_dual = pv[..m].iter().map(|&p| (-p).max(0.0)).collect();
     SspResult {
         assign,
-        failed,
         mentor_dual,
     }
 }

@@ -12,6 +12,8 @@ pub mod bound;
 pub mod candidates;
 pub(crate) mod feasibility;
 pub mod lap;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -566,7 +568,7 @@ pub fn remaining_after_pins(problem: &Problem) -> Vec<u32> {
 }
 
 /// One mentee's search in a column-generation pricing pass: the allowed mentors whose reduced
-/// score beats `floor` ([`CandidateIndex::query_priced_above`]), over every mentor or, when
+/// score beats `floor` (a best-first search with prices folded into its bounds), over every mentor or, when
 /// `restricted`, over those priced by [`PriceJob::masked`] only.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PriceQuery {
@@ -598,11 +600,11 @@ pub type PriceAnswer = (Vec<(u32, f64)>, f64);
 
 /// The passes over all pairs of the sparse backends (candidate generation, pricing), so that
 /// they can run in this process ([`LocalPasses`]) or as shard jobs on other machines
-/// ([`crate::distributed`]). Each answer must be what [`candidates::generate`] /
-/// [`run_price_job`] give for the same problem, so that results do not depend on where the
-/// passes ran.
+/// ([`crate::distributed`]). Each answer must be what [`LocalPasses`] gives for the same
+/// problem, so that results do not depend on where the passes ran.
 pub trait PairPasses: Sync {
-    /// `k` candidates per mentee: [`candidates::generate`] over `index`.
+    /// `k` candidates per mentee from `index`, as [`crate::distributed::ShardIndex::candidates`]
+    /// gives them without prices.
     fn candidates(
         &self,
         index: &CandidateIndex,
@@ -694,7 +696,11 @@ pub fn run_price_job(
 }
 
 /// The Hall witness of a failed search whose mentees all have complete rows.
-pub(crate) fn hall_error(problem: &Problem, prep: &Prepared, tree: &lap::FailedTree) -> Error {
+pub(crate) fn hall_error(
+    problem: &Problem,
+    prep: &Prepared,
+    tree: &feasibility::FailedTree,
+) -> Error {
     let mut mentees: Vec<usize> = tree.mentees.clone();
     mentees.sort_unstable();
     let mut mentors: Vec<usize> = tree

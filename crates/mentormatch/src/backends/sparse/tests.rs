@@ -1,9 +1,12 @@
 //! Sparse candidates and the sparse exact solver against brute force and the dense exact solver.
+//! Unit tests: they read the backend's internals (candidate rows, pricing answers), which the
+//! crate does not export.
 #![allow(clippy::unwrap_used, clippy::too_many_arguments)]
 
+#[path = "../../../tests/common.rs"]
 mod common;
 
-use mentormatch::backends::sparse::{CandidateIndex, Prepared};
+use super::{CandidateIndex, Prepared};
 use mentormatch::progress::NoProgress;
 use mentormatch::{Config, Error, PairRef, Problem, SolverKind};
 use proptest::prelude::*;
