@@ -30,7 +30,7 @@ const NORTH_SHARE: f64 = 0.21;
 /// many northern places per mentee as at n x 2n (at n x n, 21% of the mentors have fewer
 /// places than the 30% quota needs: the goal could not hold).
 fn with_north(mut cohort: mentormatch::Cohort, seed: u64) -> mentormatch::Cohort {
-    let mut rng = mentormatch::synthetic::SplitMix64::new(seed ^ 0x006e_6f72_7468);
+    let mut rng = mentormatch::rng::SplitMix64::new(seed ^ 0x006e_6f72_7468);
     let (n, m) = (cohort.mentees.len(), cohort.mentors.len().max(1));
     let share = (NORTH_SHARE * (2 * n) as f64 / m as f64).clamp(NORTH_SHARE, 0.5);
     for m in &mut cohort.mentors {

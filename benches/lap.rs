@@ -12,7 +12,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use mentormatch::lap::solve_min;
-use mentormatch::synthetic::SplitMix64;
+use mentormatch::rng::SplitMix64;
 use mentormatch::{synthetic_cohort, Config, Problem};
 use pathfinding::prelude::{kuhn_munkres, Matrix};
 

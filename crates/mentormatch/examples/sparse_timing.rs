@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use mentormatch::lap::{min_weight_full_bipartite_matching, Csr};
-use mentormatch::synthetic::SplitMix64;
+use mentormatch::rng::SplitMix64;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -18,9 +18,9 @@
 
 use std::time::Instant;
 
+use mentormatch::rng::SplitMix64 as Rng;
 use mentormatch::stability::{blocking_indices, blocking_pairs};
 use mentormatch::stable_matching;
-use mentormatch::synthetic::SplitMix64 as Rng;
 use mentormatch::{synthetic_cohort, Cohort, Config, Problem, Side, Unlisted};
 
 fn vm_hwm() -> String {

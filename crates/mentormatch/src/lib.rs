@@ -18,6 +18,7 @@ pub mod error;
 pub mod goal_bound;
 pub mod model;
 pub mod progress;
+pub mod rng;
 pub mod synthetic;
 mod values;
 // Ranked preferences: the lists participants give (read by criteria, rules and stability).

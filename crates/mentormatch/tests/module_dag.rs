@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// `solve_with`, `solve_by`, `match_cohort`) sit after `result`: they select a backend and build
 /// the result.
 const LAYERS: &[&str] = &[
+    "rng",
     "values",
     "goal_bound",
     "diagnosis",

@@ -670,7 +670,7 @@ proptest! {
 #[test]
 fn sparse_backends_stay_valid_with_a_preference_criterion() {
     let mut cohort = mentormatch::synthetic_cohort(40, 60, 3);
-    let mut rng = mentormatch::synthetic::SplitMix64::new(11);
+    let mut rng = mentormatch::rng::SplitMix64::new(11);
     for e in &mut cohort.mentees {
         let cell: Vec<String> = (0..6).map(|_| format!("M{}", rng.below(60))).collect();
         let mut seen = BTreeSet::new();
@@ -723,7 +723,7 @@ fn sparse_backends_stay_valid_with_a_preference_criterion() {
 #[test]
 fn price_of_stability_compares_with_the_best_total_for_every_objective() {
     let mut cohort = mentormatch::synthetic_cohort(20, 30, 5);
-    let mut rng = mentormatch::synthetic::SplitMix64::new(2);
+    let mut rng = mentormatch::rng::SplitMix64::new(2);
     for e in &mut cohort.mentees {
         let mut ids: Vec<usize> = Vec::new();
         while ids.len() < 4 {

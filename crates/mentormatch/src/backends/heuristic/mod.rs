@@ -46,9 +46,9 @@ use crate::backends::sparse::{self, bound, Prepared};
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::progress::{self, Progress};
+use crate::rng::SplitMix64;
 use crate::solver::Note;
 use crate::solver::{Backend, Settings, Solution, SolveStatus};
-use crate::synthetic::SplitMix64;
 
 const EPS: f64 = 1e-9;
 

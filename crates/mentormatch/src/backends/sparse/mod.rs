@@ -453,7 +453,7 @@ impl Prepared {
             .free
             .par_iter()
             .filter_map(|&i| {
-                let mut rng = crate::synthetic::SplitMix64::new(
+                let mut rng = crate::rng::SplitMix64::new(
                     seed ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407),
                 );
                 let (js, ss) = self.cands.row(i);
@@ -663,20 +663,18 @@ pub fn run_price_job(
     job: &PriceJob<'_>,
 ) -> (Vec<PriceAnswer>, SearchStats) {
     // The tree regrouped by price class, so that node bounds minus the node's lowest price are
-    // tight (see `CandidateIndex::regrouped`). Done here, by whoever runs the job, so that a
-    // shard job on another machine searches the same tree as this process.
-    let regrouped = index.regrouped(job.v, PRICE_STEP);
-    let index = &regrouped;
-    let prices = index.prices(job.v);
-    let masked = job.masked.map(|w| index.prices(w));
+    // tight (see `CandidateIndex::regrouped`). Built by whoever runs the job (once per pass),
+    // so that a shard job on another machine searches the same tree as this process.
+    let priced = index.priced(job.v, job.masked, PRICE_STEP);
+    let (index, prices, masked) = (&priced.index, &priced.prices, &priced.masked_prices);
     let part: Vec<(PriceAnswer, SearchStats)> = job
         .queries
         .par_iter()
         .map_init(candidates::Scratch::default, |scratch, q| {
             let mut st = SearchStats::default();
-            let p = match (&masked, q.restricted) {
+            let p = match (masked, q.restricted) {
                 (Some(w), true) => w,
-                _ => &prices,
+                _ => prices,
             };
             let ans =
                 index.query_priced_above(problem, q.mentee, job.k, p, q.floor, scratch, &mut st);

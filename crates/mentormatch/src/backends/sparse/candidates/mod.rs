@@ -51,7 +51,7 @@ mod rows;
 mod search;
 mod tree;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -63,11 +63,11 @@ use layout::Crit;
 use tree::Shape;
 
 pub use rows::{Candidates, Row};
-pub(crate) use search::Scratch;
 pub use search::SearchStats;
+pub(crate) use search::{Prices, Scratch};
 
 /// The blocking index over mentors, reusable for any number of mentee queries.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CandidateIndex {
     /// The scorer's compiled criteria (shared, not copied).
     compiled: Arc<[Compiled]>,
@@ -77,6 +77,39 @@ pub struct CandidateIndex {
     /// Words per packed node record.
     stride: usize,
     min_score: Option<f64>,
+    /// The copy regrouped for the latest pricing pass ([`CandidateIndex::priced`]).
+    priced: Mutex<Option<Arc<PricedIndex>>>,
+}
+
+impl Clone for CandidateIndex {
+    fn clone(&self) -> CandidateIndex {
+        CandidateIndex {
+            compiled: Arc::clone(&self.compiled),
+            crits: Arc::clone(&self.crits),
+            shape: self.shape.clone(),
+            stride: self.stride,
+            min_score: self.min_score,
+            priced: Mutex::default(),
+        }
+    }
+}
+
+/// The index regrouped for one pricing pass, with the pass's prices summarised per node.
+#[derive(Debug)]
+pub(crate) struct PricedIndex {
+    v: Vec<f64>,
+    masked: Option<Vec<f64>>,
+    /// The tree regrouped by price class ([`CandidateIndex::regrouped`]).
+    pub(crate) index: CandidateIndex,
+    /// `v` per node of `index`.
+    pub(crate) prices: Prices,
+    /// `masked` per node of `index`.
+    pub(crate) masked_prices: Option<Prices>,
+}
+
+/// Bit-for-bit equality of two price vectors.
+fn same(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 impl CandidateIndex {
@@ -96,7 +129,41 @@ impl CandidateIndex {
             shape,
             stride,
             min_score: problem.config().rules.min_score,
+            priced: Mutex::default(),
         }
+    }
+
+    /// The index regrouped for a pricing pass with prices `v` (and `masked`, for restricted
+    /// searches), built once per pass and shared by every job of the pass that this index
+    /// answers: a pass is cut into jobs of a few thousand mentees, and regrouping the tree
+    /// sorts every mentor, so doing it per job would cost a sort per job.
+    pub(crate) fn priced(&self, v: &[f64], masked: Option<&[f64]>, step: f64) -> Arc<PricedIndex> {
+        // Held while building, so that concurrent jobs of one pass wait for one build.
+        let mut cache = self.priced.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(p) = cache.as_ref() {
+            let masked_same = match (&p.masked, masked) {
+                (None, None) => true,
+                (Some(a), Some(b)) => same(a, b),
+                _ => false,
+            };
+            if same(&p.v, v) && masked_same {
+                return Arc::clone(p);
+            }
+        }
+        // The last pass's copy goes first: two regrouped trees are never held at once.
+        *cache = None;
+        let index = self.regrouped(v, step);
+        let prices = index.prices(v);
+        let masked_prices = masked.map(|w| index.prices(w));
+        let p = Arc::new(PricedIndex {
+            v: v.to_vec(),
+            masked: masked.map(<[f64]>::to_vec),
+            index,
+            prices,
+            masked_prices,
+        });
+        *cache = Some(Arc::clone(&p));
+        p
     }
 
     /// The same index with its mentors regrouped by price: the tree's first split is by price
@@ -132,6 +199,7 @@ impl CandidateIndex {
             shape,
             stride: self.stride,
             min_score: self.min_score,
+            priced: Mutex::default(),
         }
     }
 }

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::bound::Q;
 use super::CandidateIndex;
 use crate::problem::Problem;
+use crate::rng::mix;
 
 /// list is full. 0: the search is depth first among equal bounds with a per-mentee random order
 /// (see `search`), which already spreads equal scores over mentors; a budget of 1,000 cost a
@@ -36,10 +37,7 @@ pub(crate) struct Scratch {
 /// over mentors (shorter augmenting paths, fewer mentees left without a free candidate).
 #[inline]
 fn tie(i: usize, node: usize) -> u32 {
-    let mut z = (i as u64) << 32 ^ node as u64 ^ 0x9E37_79B9_7F4A_7C15;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)) as u32
+    mix((i as u64) << 32 ^ node as u64 ^ 0x9E37_79B9_7F4A_7C15) as u32
 }
 
 impl CandidateIndex {
