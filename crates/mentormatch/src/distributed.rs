@@ -33,7 +33,7 @@ use crate::config::SolverKind;
 use crate::error::{Error, InputError, Location, Result};
 use crate::model::Participant;
 use crate::problem::Problem;
-use crate::result::{self, MatchResult};
+use crate::result::MatchResult;
 use crate::solver::Settings;
 
 pub use crate::backends::sparse::{
@@ -255,10 +255,7 @@ pub fn solve_candidates(
     let started = std::time::Instant::now();
     let solution =
         crate::backends::heuristic::solve_with_passes(problem, settings, passes, Some(candidates))?;
-    let stats = result::Stats {
-        solve_seconds: started.elapsed().as_secs_f64(),
-    };
-    Ok(result::build(problem, solution, stats))
+    Ok(crate::finish_solve(problem, solution, started))
 }
 
 /// Candidate rows given by ids, checked against `problem`: row `r` pairs `mentee[r]` with
@@ -532,5 +529,45 @@ mod tests {
         sc[0] += 1.0;
         let e = candidates_from_rows(&p, &me, &mo, &sc, &ou).unwrap_err();
         assert!(e.to_string().contains("row 2"), "{e}");
+    }
+
+    /// Solving from candidates finishes as every solve does: with preferences given, the
+    /// price of stability is computed, as in one process.
+    #[test]
+    fn solving_from_candidates_reports_the_price_of_stability() {
+        let with_prefs = || {
+            let mut cohort = synthetic_cohort(50, 60, 3);
+            let ids: Vec<String> = cohort.mentors.iter().map(|m| m.id().to_string()).collect();
+            for (i, e) in cohort.mentees.iter_mut().enumerate() {
+                let ranked = [i % 60, (i + 17) % 60, (i + 33) % 60].map(|j| ids[j].clone());
+                e.profile
+                    .extra
+                    .insert("preferences".into(), ranked.join(";"));
+            }
+            let config = Config {
+                solver_options: crate::config::SolverOptions {
+                    kind: SolverKind::Heuristic,
+                    candidates: Some(8),
+                    ..Default::default()
+                },
+                ..Config::default()
+            };
+            Problem::new(cohort, config, vec![]).unwrap()
+        };
+        let p = with_prefs();
+        assert!(p.preferences().is_some());
+        let single = crate::solve(&p).unwrap();
+        assert!(single.price_of_stability.is_some());
+        let cands = ShardIndex::new(with_prefs())
+            .candidates(0..50, 8, None)
+            .unwrap();
+        let from = solve_candidates(
+            &p,
+            &Settings::from_problem(&p),
+            cands,
+            &LocalPasses { problem: &p },
+        )
+        .unwrap();
+        assert_eq!(single, from);
     }
 }

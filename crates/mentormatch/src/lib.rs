@@ -108,6 +108,16 @@ pub(crate) fn solve_by(
     if let Some(why) = why {
         solution.notes.insert(0, solver::Note::auto_choice(why));
     }
+    Ok(finish_solve(problem, solution, started))
+}
+
+/// The steps after every solve, whoever chose the backend: the result with its explanations
+/// and timing, and the price of stability when preferences were given.
+pub(crate) fn finish_solve(
+    problem: &Problem,
+    solution: Solution,
+    started: std::time::Instant,
+) -> MatchResult {
     let assignment = solution.assignment.clone();
     let stats = result::Stats {
         solve_seconds: started.elapsed().as_secs_f64(),
@@ -135,5 +145,5 @@ pub(crate) fn solve_by(
             }
         }
     }
-    Ok(result)
+    result
 }

@@ -40,7 +40,13 @@ const LAYERS: &[&str] = &[
 ];
 
 /// Names the crate root defines or re-exports that code may reach as `crate::Name`.
-const ROOT_FUNCTIONS: &[&str] = &["solve", "solve_with", "solve_by", "match_cohort"];
+const ROOT_FUNCTIONS: &[&str] = &[
+    "solve",
+    "solve_with",
+    "solve_by",
+    "finish_solve",
+    "match_cohort",
+];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
