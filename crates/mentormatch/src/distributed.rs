@@ -6,7 +6,8 @@
 //! allowed mentors whose *reduced* score `s_ij - v_j` beats its row). Both are independent per
 //! mentee, so they can run as jobs over ranges of mentees on other machines:
 //!
-//! - [`ShardIndex`]: the compiled problem and its candidate index, built once per worker;
+//! - [`ShardIndex`]: the compiled problem and its candidate index; the index is built once
+//!   and sent to workers as bytes ([`ShardIndex::index_bytes`], [`ShardIndex::from_index_bytes`]);
 //!   [`ShardIndex::candidates`] answers a candidate pass for a range of mentees (optionally by
 //!   reduced score, with mentor prices), [`ShardIndex::price_above`] a pricing job.
 //! - [`solve_distributed`]: what [`crate::solve_with`] does, with the passes run by a
@@ -54,6 +55,19 @@ impl ShardIndex {
     /// single-process backends do).
     pub fn new(problem: Problem) -> ShardIndex {
         let index = CandidateIndex::new(&problem, &remaining_after_pins(&problem));
+        ShardIndex::with_index(problem, index)
+    }
+
+    /// The index built once elsewhere: `problem` compiled here (from the same cohort and
+    /// configuration) and the mentor index from [`ShardIndex::index_bytes`] of the process
+    /// that built it, so that workers do not build it again. Errors when the bytes are damaged,
+    /// of another version of mentormatch, or of another cohort's index.
+    pub fn from_index_bytes(problem: Problem, bytes: &[u8]) -> Result<ShardIndex> {
+        let index = CandidateIndex::from_bytes(&problem, bytes)?;
+        Ok(ShardIndex::with_index(problem, index))
+    }
+
+    fn with_index(problem: Problem, index: CandidateIndex) -> ShardIndex {
         let mut pinned = vec![None; problem.n_mentees()];
         for &(i, j) in problem.pins() {
             pinned[i] = Some(j);
@@ -63,6 +77,11 @@ impl ShardIndex {
             index,
             pinned,
         }
+    }
+
+    /// The mentor index as bytes, for [`ShardIndex::from_index_bytes`] on a worker.
+    pub fn index_bytes(&self) -> Vec<u8> {
+        self.index.to_bytes()
     }
 
     /// The compiled problem.
@@ -483,6 +502,58 @@ mod tests {
             .notes
             .iter()
             .any(|n| n.message.starts_with("pricing round 2")));
+    }
+
+    /// An index sent as bytes answers exactly as the one built here; damaged or foreign bytes
+    /// are an error, never a panic.
+    #[test]
+    fn index_sent_as_bytes_answers_the_same() {
+        let built = ShardIndex::new(problem(200, 180));
+        let bytes = built.index_bytes();
+        let sent = ShardIndex::from_index_bytes(problem(200, 180), &bytes).unwrap();
+        assert_eq!(
+            built.candidates(0..200, 8, None).unwrap(),
+            sent.candidates(0..200, 8, None).unwrap()
+        );
+        let v: Vec<f64> = (0..180).map(|j| f64::from(j % 7)).collect();
+        assert_eq!(
+            built.candidates(50..120, 5, Some(&v)).unwrap(),
+            sent.candidates(50..120, 5, Some(&v)).unwrap()
+        );
+        let msg =
+            |b: &[u8], p: Problem| ShardIndex::from_index_bytes(p, b).unwrap_err().to_string();
+        let mut damaged = bytes.clone();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 1;
+        assert!(msg(&damaged, problem(200, 180)).contains("checksum"));
+        assert!(msg(&bytes[..20], problem(200, 180)).contains("no index header"));
+        // Another cohort's tree (fewer mentors) does not fit.
+        assert!(msg(&bytes, problem(200, 100)).contains("mentors beyond"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Bytes damaged after the checksum was made (so that the shape checks see them) are
+        /// refused or give an index that answers: never a panic, never a hang.
+        #[test]
+        fn damaged_index_bytes_never_panic(at in 0usize..100_000, bits in 1u8..=255, cut in proptest::option::of(0usize..100_000)) {
+            use sha2::{Digest, Sha256};
+            let bytes = ShardIndex::new(problem(30, 25)).index_bytes();
+            let mut payload = bytes[40..].to_vec();
+            let at = at % payload.len();
+            payload[at] ^= bits;
+            if let Some(c) = cut {
+                payload.truncate(c % (payload.len() + 1));
+            }
+            let mut resigned = bytes[..8].to_vec();
+            resigned.extend_from_slice(&Sha256::digest(&payload));
+            resigned.extend_from_slice(&payload);
+            if let Ok(shard) = ShardIndex::from_index_bytes(problem(30, 25), &resigned) {
+                let v = vec![1.0; 25];
+                let _ = shard.candidates(0..30, 3, None);
+                let _ = shard.candidates(0..30, 3, Some(&v));
+            }
+        }
     }
 
     #[test]

@@ -44,12 +44,14 @@
 //! - `bound`: the upper bound of a node's scores for one mentee.
 //! - `search`: the best-first search per mentee (plain, or by reduced score under prices).
 //! - `rows`: the candidate rows that the searches produce.
+//! - `wire`: the index as bytes, built once and sent to workers.
 
 mod bound;
 mod layout;
 mod rows;
 mod search;
 mod tree;
+mod wire;
 
 use std::sync::{Arc, Mutex, PoisonError};
 

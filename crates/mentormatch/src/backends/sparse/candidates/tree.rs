@@ -1,6 +1,7 @@
 //! The trie over the mentors (see the parent module) and its node summaries.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::layout::{Crit, NodeData};
 use super::search::ord_bits;
@@ -110,7 +111,7 @@ impl Tree {
 }
 
 /// The tree over the mentors and its node summaries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Shape {
     pub(super) order: Vec<u32>,
     /// Per node: its members, a range of `order`.
@@ -373,7 +374,7 @@ impl Shape {
 
 /// One criterion's node summaries (fast path): value / set union / number minimum in `a`,
 /// smallest set size / number maximum in `b`, and flags (1: some value unknown, 2: some known).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Soa {
     pub(super) a: Vec<u64>,
     pub(super) b: Vec<u64>,
