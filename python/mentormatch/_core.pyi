@@ -140,7 +140,9 @@ class ShardIndex:
         config_json: Optional[str] = None,
         overrides: Optional[str] = None,
         history: Optional[List[_Table]] = None,
+        index: Optional[bytes] = None,
     ) -> ShardIndex: ...
+    def index_bytes(self) -> bytes: ...
     @property
     def n_mentees(self) -> int: ...
     @property

@@ -171,13 +171,16 @@ def _workers(client: Any) -> int:
 def prepare(
     client: Any, mentors: Any, mentees: Any, core_args: Any
 ) -> Tuple[Tuple[Any, ...], Passes]:
-    """Gathers dask tables, scatters the index once to every worker, and returns the core's
+    """Gathers dask tables, builds the index and scatters it once to every worker, and returns the core's
     arguments with the passes that run on the cluster. ``core_args(mentors, mentees)`` gives
     the core's arguments for pandas-like tables."""
     mentors, _ = gather_frame(client, mentors)
     mentees, lengths = gather_frame(client, mentees)
     args = core_args(mentors, mentees)
     index = ShardIndex._from_args(args)
+    # Built once, here: the workers receive the mentor index with the tables (bad data raises
+    # here, as in one process).
+    index.compiled()
     if lengths is not None:
         n = sum(lengths)
     elif hasattr(mentees, "shape"):

@@ -19,8 +19,11 @@ class ShardIndex:
     """The compiled cohort and its candidate index, for candidate jobs over ranges of mentees.
 
     Holds the tables and the configuration (picklable: send it to every worker once, e.g.
-    ``client.scatter(index, broadcast=True)`` or Spark's ``broadcast``); each process compiles
-    the problem and the mentor index once, on first use. A job over mentees ``start:stop``
+    ``client.scatter(index, broadcast=True)`` or Spark's ``broadcast``). The mentor index is
+    built once: an index compiled before it is pickled (call :meth:`compiled` first, as
+    ``match(..., client=)`` does) travels with its mentor index as bytes, and each worker only
+    compiles the problem (linear in the cohort) and takes the index from them; an index
+    pickled before compiling is compiled by each process on first use. A job over mentees ``start:stop``
     gives exactly the rows the single-process solver generates for them, so a solve from the
     rows of all jobs (:func:`match_candidates`) equals :func:`mentormatch.match` with the
     heuristic backend. Every process holds both tables (the search breaks ties between equally
@@ -51,25 +54,37 @@ class ShardIndex:
         obj._setup(core_args)
         return obj
 
-    def _setup(self, core_args: Tuple[Any, ...]) -> None:
+    def _setup(self, core_args: Tuple[Any, ...], index: Optional[bytes] = None) -> None:
         self._args: Tuple[Any, ...] = core_args
         self._lock = threading.Lock()
         self._core: Optional[_core.ShardIndex] = None
+        # The mentor index as bytes: made where it was built, received where it was sent.
+        self._index: Optional[bytes] = index
+        # Whether this process built the mentor index (None: not compiled yet).
+        self._built: Optional[bool] = None
 
     def __getstate__(self) -> dict:
-        return {"args": self._args}
+        with self._lock:
+            if self._core is not None and self._index is None:
+                self._index = self._core.index_bytes()
+            return {"args": self._args, "index": self._index}
 
     def __setstate__(self, state: dict) -> None:
-        self._args = state["args"]
-        self._lock = threading.Lock()
-        self._core = None
+        self._setup(state["args"], state.get("index"))
+
+    @property
+    def index_received(self) -> bool:
+        """Whether this process took the mentor index from bytes built elsewhere."""
+        return self._built is False
 
     def compiled(self) -> _core.ShardIndex:
-        """The compiled index (built on first use in each process; raises ``InputError`` for
-        bad tables or configuration, as :func:`mentormatch.match` does)."""
+        """The compiled index (built on first use in each process, or taken from the bytes it
+        was sent with; raises ``InputError`` for bad tables or configuration, as
+        :func:`mentormatch.match` does)."""
         with self._lock:
             if self._core is None:
-                self._core = _core.ShardIndex(*self._args)
+                self._built = self._index is None
+                self._core = _core.ShardIndex(*self._args, index=self._index)
             return self._core
 
     def __len__(self) -> int:

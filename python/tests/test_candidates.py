@@ -55,6 +55,42 @@ def test_shard_jobs_give_the_single_process_result(data, single):
     same(mm.match_candidates(shuffled, mentors, mentees, config=CFG, solver="heuristic"), single)
 
 
+def test_index_is_built_once_and_sent(data):
+    import pickle
+
+    mentors, mentees = data
+    index = mm.ShardIndex(mentors, mentees, config=CFG)
+    # Pickled before compiling: the tables travel, the receiver builds the index itself.
+    lazy = pickle.loads(pickle.dumps(index))
+    lazy.compiled()
+    assert lazy.index_received is False
+    # Pickled after compiling: the mentor index travels as bytes and is not built again.
+    index.compiled()
+    sent = pickle.loads(pickle.dumps(index))
+    expected = index.candidates(40, 160)
+    pd.testing.assert_frame_equal(sent.candidates(40, 160), expected)
+    assert sent.index_received is True
+    prices = np.linspace(0.0, 9.0, len(mentors))
+    pd.testing.assert_frame_equal(
+        sent.candidates(0, 300, k=3, prices=prices), index.candidates(0, 300, k=3, prices=prices)
+    )
+
+
+def test_damaged_index_bytes_raise_input_error(data):
+    import pickle
+
+    mentors, mentees = data
+    index = mm.ShardIndex(mentors, mentees, config=CFG)
+    index.compiled()
+    state = index.__getstate__()
+    state["index"] = state["index"][:-1] + bytes([state["index"][-1] ^ 1])
+    damaged = mm.ShardIndex.__new__(mm.ShardIndex)
+    damaged.__setstate__(state)
+    with pytest.raises(mm.InputError, match="checksum does not match"):
+        damaged.compiled()
+    assert pickle.loads(pickle.dumps(damaged))._index == state["index"]
+
+
 def test_rows_are_checked(data):
     mentors, mentees = data
     rows = mm.candidates(mentors, mentees, config=CFG)

@@ -62,6 +62,29 @@ def test_same_result_with_dask_frames(client, data, single):
     assert len({k.rsplit("-", 1)[0] for k in keys if k.startswith("mentormatch-price-")}) == rounds
 
 
+def test_workers_receive_the_index_built_once(client, data):
+    # The caller builds the mentor index; each worker takes it from the bytes it was sent.
+    from mentormatch import _core_args, _dask
+
+    mentors, mentees = data
+    args, passes = _dask.prepare(
+        client, mentors, mentees, lambda a, b: _core_args(a, b, CFG, {}, None)
+    )
+    try:
+        received = client.run(lambda: None)  # both workers up
+        assert len(received) == 2
+        futures = [
+            client.submit(
+                lambda ix, _w: (ix.compiled(), ix.index_received)[1], passes.index, w,
+                workers=[w], pure=False,
+            )
+            for w in received
+        ]
+        assert client.gather(futures) == [True, True]
+    finally:
+        client.cancel([passes.index])
+
+
 def test_same_result_with_pandas_frames(client, data, single):
     mentors, mentees = data
     same(mm.match(mentors, mentees, config=CFG, solver="heuristic", client=client), single)

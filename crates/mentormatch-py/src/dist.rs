@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyBytes, PyList};
 
 use mentormatch::distributed::{
     self, CandidateIndex, Candidates, PairPasses, PriceAnswer, PriceJob, PriceQuery, SearchStats,
@@ -44,8 +44,11 @@ pub struct PyShardIndex {
 
 #[pymethods]
 impl PyShardIndex {
+    /// `index`: bytes from [`PyShardIndex::index_bytes`] of the same cohort and configuration
+    /// (the mentor index built once elsewhere); `None` builds it here.
     #[new]
-    #[pyo3(signature = (mentors, mentees, config_path=None, config_json=None, overrides=None, history=None))]
+    #[pyo3(signature = (mentors, mentees, config_path=None, config_json=None, overrides=None, history=None, index=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         mentors: &Bound<'_, PyAny>,
@@ -54,6 +57,7 @@ impl PyShardIndex {
         config_json: Option<String>,
         overrides: Option<String>,
         history: Option<&Bound<'_, PyList>>,
+        index: Option<&Bound<'_, PyBytes>>,
     ) -> PyResult<Self> {
         let inputs = Inputs::extract(
             mentors,
@@ -63,11 +67,21 @@ impl PyShardIndex {
             overrides,
             history,
         )?;
+        let index = index.map(|b| b.as_bytes().to_vec());
         let inner = compute(py, move || -> mentormatch::Result<ShardIndex> {
-            Ok(ShardIndex::new(inputs.problem()?.problem))
+            let problem = inputs.problem()?.problem;
+            match index {
+                Some(bytes) => ShardIndex::from_index_bytes(problem, &bytes),
+                None => Ok(ShardIndex::new(problem)),
+            }
         })?
         .map_err(PyMmError)?;
         Ok(PyShardIndex { inner })
+    }
+
+    /// The mentor index as bytes, to send to workers (the `index` argument).
+    fn index_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.index_bytes())
     }
 
     /// Number of mentees.
