@@ -200,8 +200,9 @@ def match(
         The selected backend failed or is not in this build.
     """
     solve = dict(solver=solver, allow_unmatched=allow_unmatched, seed=seed, time_limit=time_limit)
-    solve["objective"] = objective
-    args = _args_for(config, history, criteria, min_score, forbid, pin, **solve)
+    args = _args_for(
+        config, history, criteria, min_score, forbid, pin, objective=objective, **solve
+    )
     if client is not None:
         from . import _dask
 
