@@ -1,45 +1,19 @@
 //! End-to-end tests of the `mentormatch` binary on the sample data and shared fixtures.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{arg, read_csv, root, run, run_on, stderr, tmp, write_tmp};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mentormatch"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mentormatch-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.into(), v.into()))
-                .collect()
-        })
-        .collect()
-}
+/// The sample cohort (examples/data).
+const MENTORS: &str = "examples/data/mentors.csv";
+const MENTEES: &str = "examples/data/mentees.csv";
+/// The small cohort of the fixtures.
+const TINY_MENTORS: &str = "tests/fixtures/tiny_mentors.csv";
+const TINY_MENTEES: &str = "tests/fixtures/tiny_mentees.csv";
 
 fn departments(path: &str) -> HashMap<String, String> {
     read_csv(&root().join(path))
@@ -51,27 +25,27 @@ fn departments(path: &str) -> HashMap<String, String> {
 #[test]
 fn sample_match_writes_pairs_report_and_scores() {
     let (out, report, scores) = (tmp("pairs.csv"), tmp("report.md"), tmp("scores.csv"));
-    let o = run(&[
+    let o = run_on(
         "match",
-        "--mentors",
-        "examples/data/mentors.csv",
-        "--mentees",
-        "examples/data/mentees.csv",
-        "--config",
-        "examples/config.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-        "--scores-out",
-        scores.to_str().unwrap(),
-    ]);
+        MENTORS,
+        MENTEES,
+        &[
+            "--config",
+            "examples/config.toml",
+            "--out",
+            arg(&out),
+            "--report",
+            arg(&report),
+            "--scores-out",
+            arg(&scores),
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("mentee_id,mentor_id,score,differ_department,"));
     let pairs = read_csv(&out);
-    let mentee_dept = departments("examples/data/mentees.csv");
-    let mentor_dept = departments("examples/data/mentors.csv");
+    let mentee_dept = departments(MENTEES);
+    let mentor_dept = departments(MENTORS);
     assert_eq!(pairs.len(), mentee_dept.len(), "every mentee appears once");
     let past: HashSet<(String, String)> = read_csv(&root().join("examples/data/past_pairs.csv"))
         .into_iter()
@@ -125,22 +99,13 @@ fn sample_match_writes_pairs_report_and_scores() {
 
 #[test]
 fn norwegian_headers_bom_and_crlf_give_the_same_pairs() {
-    let en = run(&[
+    let en = run_on("match", MENTORS, MENTEES, &[]);
+    let no = run_on(
         "match",
-        "--mentors",
-        "examples/data/mentors.csv",
-        "--mentees",
-        "examples/data/mentees.csv",
-    ]);
-    let no = run(&[
-        "match",
-        "--mentors",
         "examples/data/mentors_no.csv",
-        "--mentees",
         "examples/data/mentees_no.csv",
-        "--config",
-        "examples/config_no.toml",
-    ]);
+        &["--config", "examples/config_no.toml"],
+    );
     assert!(
         en.status.success() && no.status.success(),
         "{}{}",
@@ -155,13 +120,7 @@ fn norwegian_headers_bom_and_crlf_give_the_same_pairs() {
 
 #[test]
 fn bad_input_exits_2_naming_file_row_and_field() {
-    let o = run(&[
-        "match",
-        "--mentors",
-        "tests/fixtures/bad_capacity.csv",
-        "--mentees",
-        "examples/data/mentees.csv",
-    ]);
+    let o = run_on("match", "tests/fixtures/bad_capacity.csv", MENTEES, &[]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
@@ -169,36 +128,24 @@ fn bad_input_exits_2_naming_file_row_and_field() {
         "{e}"
     );
     assert_eq!(e.lines().count(), 1, "one clean line: {e}");
-    let o = run(&[
-        "match",
-        "--mentors",
-        "nope.csv",
-        "--mentees",
-        "examples/data/mentees.csv",
-    ]);
+    let o = run_on("match", "nope.csv", MENTEES, &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("nope.csv"));
-    let o = run(&["match", "--mentors", "examples/data/mentors.csv"]);
+    let o = run(&["match", "--mentors", MENTORS]);
     assert_eq!(o.status.code(), Some(2), "usage error");
 }
 
 #[test]
 fn infeasible_exits_1_with_a_hall_diagnosis() {
-    let mentors = tmp("one_mentor.csv");
-    std::fs::write(
-        &mentors,
+    let mentors = write_tmp(
+        "one_mentor.csv",
         "id,department,capacity\nm1,Drama,5\nm2,Nyheter,1\n",
-    )
-    .unwrap();
-    let mentees = tmp("three_mentees.csv");
-    std::fs::write(&mentees, "id,department\ne1,Drama\ne2,Drama\ne3,Sport\n").unwrap();
-    let o = run(&[
-        "match",
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-    ]);
+    );
+    let mentees = write_tmp(
+        "three_mentees.csv",
+        "id,department\ne1,Drama\ne2,Drama\ne3,Sport\n",
+    );
+    let o = run_on("match", arg(&mentors), arg(&mentees), &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(
@@ -206,14 +153,12 @@ fn infeasible_exits_1_with_a_hall_diagnosis() {
         "{e}"
     );
     // Allowing unmatched mentees resolves it: two pairs, one unmatched row with a reason.
-    let o = run(&[
+    let o = run_on(
         "match",
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--allow-unmatched",
-    ]);
+        arg(&mentors),
+        arg(&mentees),
+        &["--allow-unmatched"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     let unmatched: Vec<&str> = out.lines().filter(|l| l.contains(",,")).collect();
@@ -290,12 +235,7 @@ fn solve_matrix_is_optimal_and_respects_forbidden_cells() {
         let (input, out) = (tmp(&format!("m{case}.csv")), tmp(&format!("a{case}.csv")));
         std::fs::write(&input, text).unwrap();
         for maximize in [false, true] {
-            let mut args = vec![
-                "solve-matrix",
-                input.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ];
+            let mut args = vec!["solve-matrix", arg(&input), "--out", arg(&out)];
             if maximize {
                 args.push("--maximize");
             }
@@ -330,28 +270,28 @@ fn solve_matrix_is_optimal_and_respects_forbidden_cells() {
 /// bound on stderr and in the report, and draw no progress bar when stderr is not a terminal.
 #[test]
 fn sparse_backends_from_the_command_line() {
-    let mentee_dept = departments("examples/data/mentees.csv");
-    let mentor_dept = departments("examples/data/mentors.csv");
+    let mentee_dept = departments(MENTEES);
+    let mentor_dept = departments(MENTORS);
     for solver in ["sparse", "heuristic"] {
         let (out, report) = (
             tmp(&format!("pairs-{solver}.csv")),
             tmp(&format!("report-{solver}.md")),
         );
-        let o = run(&[
+        let o = run_on(
             "match",
-            "--mentors",
-            "examples/data/mentors.csv",
-            "--mentees",
-            "examples/data/mentees.csv",
-            "--config",
-            "examples/config.toml",
-            "--solver",
-            solver,
-            "--out",
-            out.to_str().unwrap(),
-            "--report",
-            report.to_str().unwrap(),
-        ]);
+            MENTORS,
+            MENTEES,
+            &[
+                "--config",
+                "examples/config.toml",
+                "--solver",
+                solver,
+                "--out",
+                arg(&out),
+                "--report",
+                arg(&report),
+            ],
+        );
         let err = stderr(&o);
         assert!(o.status.success(), "{err}");
         assert!(err.contains("upper bound on the best total"), "{err}");
@@ -391,32 +331,23 @@ fn is_plain_number(s: &str) -> bool {
 
 #[test]
 fn csv_outputs_neutralise_formulas_but_keep_numbers() {
-    let mentors = tmp("inject_mentors.csv");
-    std::fs::write(
-        &mentors,
+    let mentors = write_tmp(
+        "inject_mentors.csv",
         "id,name,department,interests,offers\n\
          \"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",Eve,=cmd|' /C calc'!A0,sport,digital\n\
          @SUM(A1),Mallory,Drama,+47 22 33 44 55,digital\n",
-    )
-    .unwrap();
-    let mentees = tmp("inject_mentees.csv");
-    std::fs::write(
-        &mentees,
+    );
+    let mentees = write_tmp(
+        "inject_mentees.csv",
         "id,name,department,interests,needs\n-2+3,Trudy,Nyheter,sport,digital\n\"\tx\",Tab,Sport,musikk,digital\n",
-    )
-    .unwrap();
+    );
     let (out, scores) = (tmp("inject_pairs.csv"), tmp("inject_scores.csv"));
-    let o = run(&[
+    let o = run_on(
         "match",
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--scores-out",
-        scores.to_str().unwrap(),
-    ]);
+        arg(&mentors),
+        arg(&mentees),
+        &["--out", arg(&out), "--scores-out", arg(&scores)],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     for path in [&out, &scores] {
         let cells = all_cells(path);
@@ -447,30 +378,19 @@ fn csv_outputs_neutralise_formulas_but_keep_numbers() {
     }
 }
 
-fn write_config(name: &str, text: &str) -> PathBuf {
-    let p = tmp(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
 #[test]
 fn a_column_neither_file_has_is_an_error_listing_the_columns() {
-    let cfg = write_config(
+    let cfg = write_tmp(
         "typo.toml",
         "[[criteria]]\nkind = \"share\"\nfield = \"hobbies\"\n",
     );
     let out = tmp("typo_pairs.csv");
-    let o = run(&[
+    let o = run_on(
         "match",
-        "--mentors",
-        "tests/fixtures/tiny_mentors.csv",
-        "--mentees",
-        "tests/fixtures/tiny_mentees.csv",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+        TINY_MENTORS,
+        TINY_MENTEES,
+        &["--config", arg(&cfg), "--out", arg(&out)],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -487,23 +407,18 @@ fn a_column_neither_file_has_is_an_error_listing_the_columns() {
     assert!(!out.exists(), "nothing written on bad input");
 
     // Wrong case: the hint names the column meant.
-    let cfg = write_config(
+    let cfg = write_tmp(
         "case.toml",
         "[[criteria]]\nkind = \"differ\"\nfield = \"department\"\n\n[[criteria]]\nkind = \"numeric\"\nfield = \"age\"\n",
     );
-    let mentees = tmp("case_mentees.csv");
-    std::fs::write(&mentees, "id,department,Age\nt1,Drama,50\n").unwrap();
-    let mentors = tmp("case_mentors.csv");
-    std::fs::write(&mentors, "id,department,Age\nu1,Sport,25\n").unwrap();
-    let o = run(&[
+    let mentees = write_tmp("case_mentees.csv", "id,department,Age\nt1,Drama,50\n");
+    let mentors = write_tmp("case_mentors.csv", "id,department,Age\nu1,Sport,25\n");
+    let o = run_on(
         "match",
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
+        arg(&mentors),
+        arg(&mentees),
+        &["--config", arg(&cfg)],
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(e.contains("field 'criteria[1].field': neither"), "{e}");
@@ -516,22 +431,18 @@ fn a_column_neither_file_has_is_an_error_listing_the_columns() {
 
 #[test]
 fn a_column_on_one_side_only_is_a_warning() {
-    let cfg = write_config(
+    let cfg = write_tmp(
         "oneside.toml",
         "[[criteria]]\nkind = \"differ\"\nfield = \"department\"\nrequired = true\n\n\
          [[criteria]]\nkind = \"numeric\"\nfield = \"age\"\n",
     );
-    let mentees = tmp("oneside_mentees.csv");
-    std::fs::write(&mentees, "id,department,age\nt1,Drama,50\n").unwrap();
-    let o = run(&[
+    let mentees = write_tmp("oneside_mentees.csv", "id,department,age\nt1,Drama,50\n");
+    let o = run_on(
         "match",
-        "--mentors",
-        "tests/fixtures/tiny_mentors.csv",
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
+        TINY_MENTORS,
+        arg(&mentees),
+        &["--config", arg(&cfg)],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(
@@ -548,42 +459,41 @@ fn a_column_on_one_side_only_is_a_warning() {
 #[test]
 fn forbid_when_keeps_people_away_from_their_manager_in_both_directions() {
     // Mentee t1 reports to mentor u1 (the best fit otherwise); mentor u3 reports to mentee t3.
-    let mentees = tmp("fw_mentees.csv");
-    std::fs::write(
-        &mentees,
+    let mentees = write_tmp(
+        "fw_mentees.csv",
         "id,department,interests,needs,manager_id\n\
          t1,Nyheter,sport,digital,U1\n\
          t2,Sport,sport,digital,\n\
          t3,Marked,reise,podkast,\n",
-    )
-    .unwrap();
-    let mentors = tmp("fw_mentors.csv");
-    std::fs::write(
-        &mentors,
+    );
+    let mentors = write_tmp(
+        "fw_mentors.csv",
         "id,department,interests,offers,capacity,manager_id\n\
          u1,Drama,sport,digital,1,\n\
          u2,Teknologi,film,digital,1,\n\
          u3,Distrikt,reise,podkast,1,t3\n\
          u4,Drama,musikk,podkast,1,\n",
-    )
-    .unwrap();
-    let cfg = write_config(
+    );
+    let cfg = write_tmp(
         "fw.toml",
         "[[forbid_when]]\nmentee = \"manager_id\"\nmentor = \"id\"\nreason = \"reporting line\"\n\n\
          [[forbid_when]]\nmentee = \"id\"\nmentor = \"manager_id\"\n",
     );
+    let match_with = |cfg: &Path| {
+        run_on(
+            "match",
+            arg(&mentors),
+            arg(&mentees),
+            &["--config", arg(cfg)],
+        )
+    };
     let scores = tmp("fw_scores.csv");
-    let o = run(&[
+    let o = run_on(
         "match",
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-        "--scores-out",
-        scores.to_str().unwrap(),
-    ]);
+        arg(&mentors),
+        arg(&mentees),
+        &["--config", arg(&cfg), "--scores-out", arg(&scores)],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     // Every combination: allowed is false exactly for the two reporting lines.
@@ -603,20 +513,12 @@ fn forbid_when_keeps_people_away_from_their_manager_in_both_directions() {
     assert_eq!(out.lines().count(), 4, "{out}");
 
     // A pin on a forbidden pair is an error naming the rule.
-    let cfg = write_config(
+    let cfg = write_tmp(
         "fw_pin.toml",
         "[[forbid_when]]\nmentee = \"manager_id\"\nmentor = \"id\"\nreason = \"reporting line\"\n\n\
          [[pin]]\nmentee = \"t1\"\nmentor = \"u1\"\n",
     );
-    let o = run(&[
-        "match",
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
+    let o = match_with(&cfg);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -625,19 +527,11 @@ fn forbid_when_keeps_people_away_from_their_manager_in_both_directions() {
     );
 
     // A rule naming a column the mentees file lacks is an input error.
-    let cfg = write_config(
+    let cfg = write_tmp(
         "fw_typo.toml",
         "[[forbid_when]]\nmentee = \"manager\"\nmentor = \"id\"\n",
     );
-    let o = run(&[
-        "match",
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
+    let o = match_with(&cfg);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -666,17 +560,16 @@ fn alternatives_give_the_regret_a_re_solve_finds() {
     let base = [
         "match",
         "--mentors",
-        "tests/fixtures/tiny_mentors.csv",
+        TINY_MENTORS,
         "--mentees",
-        "tests/fixtures/tiny_mentees.csv",
+        TINY_MENTEES,
     ];
     let mut args = base.to_vec();
     args.push("--alternatives");
     let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let total = total_of(&o.stdout);
-    let out = tmp("alts.csv");
-    std::fs::write(&out, &o.stdout).unwrap();
+    let out = write_tmp("alts.csv", &o.stdout);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
         text.lines()
@@ -689,15 +582,15 @@ fn alternatives_give_the_regret_a_re_solve_finds() {
     assert_eq!(rows.len(), 4);
     for row in rows {
         // Forbid the pair and re-solve: the total falls by exactly the regret.
-        let cfg = write_config(
+        let cfg = write_tmp(
             &format!("alt_{}.toml", row["mentee_id"]),
-            &format!(
+            format!(
                 "[[forbid]]\nmentee = \"{}\"\nmentor = \"{}\"\n",
                 row["mentee_id"], row["mentor_id"]
             ),
         );
         let mut args = base.to_vec();
-        args.extend(["--config", cfg.to_str().unwrap()]);
+        args.extend(["--config", arg(&cfg)]);
         let o = run(&args);
         if row["regret"] == "inf" {
             assert_eq!(o.status.code(), Some(1), "{row:?}");
@@ -714,12 +607,12 @@ fn alternatives_give_the_regret_a_re_solve_finds() {
         assert_ne!(row["alternative_mentor"], row["mentor_id"]);
     }
     // Not defined for plans shaped by quotas: a clean error.
-    let cfg = write_config(
+    let cfg = write_tmp(
         "alt_quota.toml",
         "[[quota]]\nside = \"mentor\"\nfield = \"location\"\nvalues = [\"Oslo\"]\nmax = 1\n",
     );
     let mut args = base.to_vec();
-    args.extend(["--config", cfg.to_str().unwrap(), "--alternatives"]);
+    args.extend(["--config", arg(&cfg), "--alternatives"]);
     let o = run(&args);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
@@ -732,16 +625,11 @@ fn alternatives_give_the_regret_a_re_solve_finds() {
 
 #[test]
 fn suggest_lists_allowed_mentors_with_the_optimal_partner_first() {
-    let files = [
-        "--mentors",
-        "tests/fixtures/tiny_mentors.csv",
-        "--mentees",
-        "tests/fixtures/tiny_mentees.csv",
-    ];
+    let files = ["--mentors", TINY_MENTORS, "--mentees", TINY_MENTEES];
     let (out, scores) = (tmp("suggest.csv"), tmp("suggest_scores.csv"));
     let mut args = vec!["suggest"];
     args.extend(files);
-    args.extend(["--top", "3", "--out", out.to_str().unwrap()]);
+    args.extend(["--top", "3", "--out", arg(&out)]);
     let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
@@ -753,11 +641,7 @@ fn suggest_lists_allowed_mentors_with_the_optimal_partner_first() {
     // The plan `match` makes.
     let mut args = vec!["match"];
     args.extend(files);
-    args.extend([
-        "--allow-unmatched",
-        "--scores-out",
-        scores.to_str().unwrap(),
-    ]);
+    args.extend(["--allow-unmatched", "--scores-out", arg(&scores)]);
     let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let plan: HashMap<String, String> = String::from_utf8_lossy(&o.stdout)
@@ -794,17 +678,12 @@ fn suggest_lists_allowed_mentors_with_the_optimal_partner_first() {
     }
     // Bad input: one clean line, exit 2, nothing written.
     let bad = tmp("suggest_bad.csv");
-    let o = run(&[
+    let o = run_on(
         "suggest",
-        "--mentors",
         "tests/fixtures/bad_capacity.csv",
-        "--mentees",
-        "tests/fixtures/tiny_mentees.csv",
-        "--top",
-        "2",
-        "--out",
-        bad.to_str().unwrap(),
-    ]);
+        TINY_MENTEES,
+        &["--top", "2", "--out", arg(&bad)],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).starts_with(
         "mentormatch: tests/fixtures/bad_capacity.csv, row 4, field 'capacity': 'two' is not a whole number"
@@ -823,15 +702,7 @@ fn suggest_lists_allowed_mentors_with_the_optimal_partner_first() {
 #[test]
 fn rematch_keeps_what_can_continue_and_says_why_the_rest_ended() {
     let prev = tmp("prev_pairs.csv");
-    let o = run(&[
-        "match",
-        "--mentors",
-        "tests/fixtures/tiny_mentors.csv",
-        "--mentees",
-        "tests/fixtures/tiny_mentees.csv",
-        "--out",
-        prev.to_str().unwrap(),
-    ]);
+    let o = run_on("match", TINY_MENTORS, TINY_MENTEES, &["--out", arg(&prev)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let before: HashMap<String, String> = read_csv(&prev)
         .into_iter()
@@ -839,52 +710,42 @@ fn rematch_keeps_what_can_continue_and_says_why_the_rest_ended() {
         .collect();
     // t1's mentor leaves and u7 joins; mentee t5 joins.
     let gone = before["t1"].clone();
-    let mentors_text =
-        std::fs::read_to_string(root().join("tests/fixtures/tiny_mentors.csv")).unwrap();
-    let mentors = tmp("rematch_mentors.csv");
-    std::fs::write(
-        &mentors,
+    let mentors_text = std::fs::read_to_string(root().join(TINY_MENTORS)).unwrap();
+    let mentors = write_tmp(
+        "rematch_mentors.csv",
         mentors_text
             .lines()
             .filter(|l| !l.starts_with(&format!("{gone},")))
             .map(|l| format!("{l}\n"))
             .chain(["u7,Vera,Kultur,Oslo,design,,sport,digital,1\n".to_string()])
             .collect::<String>(),
-    )
-    .unwrap();
-    let mentees_text =
-        std::fs::read_to_string(root().join("tests/fixtures/tiny_mentees.csv")).unwrap();
-    let mentees = tmp("rematch_mentees.csv");
-    std::fs::write(
-        &mentees,
+    );
+    let mentees_text = std::fs::read_to_string(root().join(TINY_MENTEES)).unwrap();
+    let mentees = write_tmp(
+        "rematch_mentees.csv",
         format!("{mentees_text}t5,Tor,Marked,Oslo,økonomi,,sport,digital\n"),
-    )
-    .unwrap();
+    );
     let (out, report) = (tmp("rematch.csv"), tmp("rematch.html"));
-    let o = run(&[
+    let o = run_on(
         "rematch",
-        "--previous",
-        prev.to_str().unwrap(),
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--allow-unmatched",
-    ]);
+        arg(&mentors),
+        arg(&mentees),
+        &["--previous", arg(&prev), "--allow-unmatched"],
+    );
     assert_eq!(o.status.code(), Some(2), "no such flag: usage error");
-    let o = run(&[
+    let o = run_on(
         "rematch",
-        "--previous",
-        prev.to_str().unwrap(),
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-    ]);
+        arg(&mentors),
+        arg(&mentees),
+        &[
+            "--previous",
+            arg(&prev),
+            "--out",
+            arg(&out),
+            "--report",
+            arg(&report),
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = read_csv(&out);
     let status = |e: &str| -> Vec<(String, String)> {
@@ -922,16 +783,13 @@ fn rematch_keeps_what_can_continue_and_says_why_the_rest_ended() {
         .filter(|(e, _)| *e != "t1")
         .map(|(e, m)| format!("[[pin]]\nmentee = \"{e}\"\nmentor = \"{m}\"\n"))
         .collect();
-    let cfg = write_config("rematch_pins.toml", &pins);
-    let o2 = run(&[
+    let cfg = write_tmp("rematch_pins.toml", &pins);
+    let o2 = run_on(
         "match",
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
+        arg(&mentors),
+        arg(&mentees),
+        &["--config", arg(&cfg)],
+    );
     assert!(o2.status.success(), "{}", stderr(&o2));
     let total: f64 = rows
         .iter()
@@ -943,21 +801,15 @@ fn rematch_keeps_what_can_continue_and_says_why_the_rest_ended() {
     assert!(html.contains(&format!("mentor {gone} is no longer in the mentors file")));
 
     // A previous file without mentor_id: one clean line, exit 2, nothing written.
-    let bad = tmp("prev_bad.csv");
-    std::fs::write(&bad, "mentee_id,mentor\nt1,\n").unwrap();
+    let bad = write_tmp("prev_bad.csv", "mentee_id,mentor\nt1,\n");
     std::fs::write(&bad, "mentee_id,coach\nt1,u1\n").unwrap();
     let out2 = tmp("rematch_bad_out.csv");
-    let o = run(&[
+    let o = run_on(
         "rematch",
-        "--previous",
-        bad.to_str().unwrap(),
-        "--mentors",
-        mentors.to_str().unwrap(),
-        "--mentees",
-        mentees.to_str().unwrap(),
-        "--out",
-        out2.to_str().unwrap(),
-    ]);
+        arg(&mentors),
+        arg(&mentees),
+        &["--previous", arg(&bad), "--out", arg(&out2)],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -980,42 +832,37 @@ fn no_matching_in_time_exits_3_without_a_pairs_file() {
     .unwrap();
     let _ = std::fs::remove_file(&out);
     for solver in ["auto", "lagrangian", "ilp"] {
-        let o = run(&[
+        let o = run_on(
             "match",
-            "--mentors",
-            "examples/data/mentors.csv",
-            "--mentees",
-            "examples/data/mentees.csv",
-            "--config",
-            config.to_str().unwrap(),
-            "--solver",
-            solver,
-            "--time-limit",
-            "0.000001",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+            MENTORS,
+            MENTEES,
+            &[
+                "--config",
+                arg(&config),
+                "--solver",
+                solver,
+                "--time-limit",
+                "0.000001",
+                "--out",
+                arg(&out),
+            ],
+        );
         assert_eq!(o.status.code(), Some(3), "{solver}: {}", stderr(&o));
         let e = stderr(&o);
         assert!(e.contains("within the time limit"), "{solver}: {e}");
         assert!(!out.exists(), "{solver}: a pairs file was written");
     }
     // With time, the same goals give a matching (exit 0) that meets them.
-    let o = run(&[
+    let o = run_on(
         "match",
-        "--mentors",
-        "examples/data/mentors.csv",
-        "--mentees",
-        "examples/data/mentees.csv",
-        "--config",
-        config.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+        MENTORS,
+        MENTEES,
+        &["--config", arg(&config), "--out", arg(&out)],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("lagrangian"), "{}", stderr(&o));
     let rows = read_csv(&out);
-    let dept = departments("examples/data/mentors.csv");
+    let dept = departments(MENTORS);
     let mut per: HashMap<String, usize> = HashMap::new();
     for r in rows.iter().filter(|r| !r["mentor_id"].is_empty()) {
         *per.entry(dept[&r["mentor_id"]].clone()).or_default() += 1;
@@ -1025,23 +872,16 @@ fn no_matching_in_time_exits_3_without_a_pairs_file() {
 
 #[test]
 fn a_solver_that_cannot_run_exits_4() {
-    let config = tmp("quota_exact.toml");
-    std::fs::write(
-        &config,
+    let config = write_tmp(
+        "quota_exact.toml",
         "[[quota]]\nside = \"mentor\"\nfield = \"location\"\nvalues = [\"Tromsø\"]\nmax = 3\n",
-    )
-    .unwrap();
-    let o = run(&[
+    );
+    let o = run_on(
         "match",
-        "--mentors",
-        "examples/data/mentors.csv",
-        "--mentees",
-        "examples/data/mentees.csv",
-        "--config",
-        config.to_str().unwrap(),
-        "--solver",
-        "exact",
-    ]);
+        MENTORS,
+        MENTEES,
+        &["--config", arg(&config), "--solver", "exact"],
+    );
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),

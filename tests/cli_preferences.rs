@@ -2,30 +2,12 @@
 //! the blocking pairs of every match, the price of stability and `mentormatch audit`.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
+use std::process::Output;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mentormatch"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mentormatch-prefs-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+use common::{arg, root, run_on, stderr, tmp, write_tmp};
 
 const MENTORS: &str = "examples/data/mentors_prefs.csv";
 const MENTEES: &str = "examples/data/mentees_prefs.csv";
@@ -43,23 +25,22 @@ fn blocking_count(err: &str) -> usize {
 
 #[test]
 fn stable_match_has_no_blocking_pairs_and_the_optimum_has_some_by_audit() {
-    let config = tmp("stable.toml");
-    std::fs::write(&config, "objective = \"stable\"\n").unwrap();
+    let config = write_tmp("stable.toml", "objective = \"stable\"\n");
     let stable_pairs = tmp("stable_pairs.csv");
     let report = tmp("stable_report.md");
-    let o = run(&[
+    let o = run_on(
         "match",
-        "--mentors",
         MENTORS,
-        "--mentees",
         MENTEES,
-        "--config",
-        config.to_str().unwrap(),
-        "--out",
-        stable_pairs.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-    ]);
+        &[
+            "--config",
+            arg(&config),
+            "--out",
+            arg(&stable_pairs),
+            "--report",
+            arg(&report),
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("(stable)"), "{err}");
@@ -73,17 +54,12 @@ fn stable_match_has_no_blocking_pairs_and_the_optimum_has_some_by_audit() {
 
     let best_pairs = tmp("best_pairs.csv");
     let html = tmp("best_report.html");
-    let o = run(&[
+    let o = run_on(
         "match",
-        "--mentors",
         MENTORS,
-        "--mentees",
         MENTEES,
-        "--out",
-        best_pairs.to_str().unwrap(),
-        "--report",
-        html.to_str().unwrap(),
-    ]);
+        &["--out", arg(&best_pairs), "--report", arg(&html)],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let best_blocking = blocking_count(&stderr(&o));
     assert!(best_blocking > 0, "the sample's optimum is not stable");
@@ -105,17 +81,12 @@ fn stable_match_has_no_blocking_pairs_and_the_optimum_has_some_by_audit() {
     // The audit agrees with the match on both matchings.
     for (pairs, expected) in [(&stable_pairs, 0), (&best_pairs, best_blocking)] {
         let blocking = tmp("blocking.csv");
-        let o = run(&[
+        let o = run_on(
             "audit",
-            "--pairs",
-            pairs.to_str().unwrap(),
-            "--mentors",
             MENTORS,
-            "--mentees",
             MENTEES,
-            "--blocking-out",
-            blocking.to_str().unwrap(),
-        ]);
+            &["--pairs", arg(pairs), "--blocking-out", arg(&blocking)],
+        );
         assert!(o.status.success(), "{}", stderr(&o));
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(
@@ -128,20 +99,21 @@ fn stable_match_has_no_blocking_pairs_and_the_optimum_has_some_by_audit() {
     }
 }
 
+/// `mentormatch audit --pairs PAIRS` on the sample cohort (examples/data).
+fn audit_sample(pairs: &Path) -> Output {
+    run_on(
+        "audit",
+        "examples/data/mentors.csv",
+        "examples/data/mentees.csv",
+        &["--pairs", arg(pairs)],
+    )
+}
+
 #[test]
 fn audit_reports_broken_rules_capacity_and_the_optimum() {
     // L01 and M01 share the department Nyheter (required to differ); M01 has one place.
-    let pairs = tmp("hand.csv");
-    std::fs::write(&pairs, "mentee_id,mentor_id\nL01,M01\nL02,M01\n").unwrap();
-    let o = run(&[
-        "audit",
-        "--pairs",
-        pairs.to_str().unwrap(),
-        "--mentors",
-        "examples/data/mentors.csv",
-        "--mentees",
-        "examples/data/mentees.csv",
-    ]);
+    let pairs = write_tmp("hand.csv", "mentee_id,mentor_id\nL01,M01\nL02,M01\n");
+    let o = audit_sample(&pairs);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("| Pairs breaking a rule | 1 |"), "{out}");
@@ -156,17 +128,8 @@ fn audit_reports_broken_rules_capacity_and_the_optimum() {
 
 #[test]
 fn bad_pairs_and_bad_lists_exit_2_naming_file_row_and_field() {
-    let pairs = tmp("unknown.csv");
-    std::fs::write(&pairs, "mentee_id,mentor_id\nL01,M02\nL02,M99\n").unwrap();
-    let o = run(&[
-        "audit",
-        "--pairs",
-        pairs.to_str().unwrap(),
-        "--mentors",
-        "examples/data/mentors.csv",
-        "--mentees",
-        "examples/data/mentees.csv",
-    ]);
+    let pairs = write_tmp("unknown.csv", "mentee_id,mentor_id\nL01,M02\nL02,M99\n");
+    let o = audit_sample(&pairs);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -184,13 +147,7 @@ fn bad_pairs_and_bad_lists_exit_2_naming_file_row_and_field() {
     let twice = format!("M01;{cell}");
     lines[3] = format!("{}{}", &row[..row.len() - cell.len()], twice);
     std::fs::write(&mentees, lines.join("\n")).unwrap();
-    let o = run(&[
-        "match",
-        "--mentors",
-        MENTORS,
-        "--mentees",
-        mentees.to_str().unwrap(),
-    ]);
+    let o = run_on("match", MENTORS, arg(&mentees), &[]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(

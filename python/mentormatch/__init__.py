@@ -27,7 +27,7 @@ Threads: scoring and solving release the GIL and run on a thread pool of their o
 from __future__ import annotations
 
 import os
-from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -75,39 +75,10 @@ PairSpec = Any  # list of dicts / (mentee, mentor[, reason]) tuples, or a DataFr
 # For type checkers only: the core checks the value (an unknown name is an InputError listing
 # the names this build has), so there is no second list to keep in step at run time.
 SolverName = Literal["auto", "exact", "ilp", "heuristic", "sparse", "lagrangian"]
-
-
-def _overrides(
-    criteria: Optional[Sequence[Mapping[str, Any]]],
-    solver: Optional[str],
-    allow_unmatched: Optional[bool],
-    seed: Optional[int],
-    time_limit: Optional[float],
-    min_score: Optional[float],
-    objective: Optional[str],
-    forbid: Optional[PairSpec],
-    pin: Optional[PairSpec],
-) -> dict:
-    o: dict = {}
-    if criteria is not None:
-        o["criteria"] = [dict(c) for c in criteria]
-    if solver is not None:
-        o["solver"] = solver
-    if allow_unmatched is not None:
-        o["allow_unmatched"] = bool(allow_unmatched)
-    for key, value in (
-        ("seed", seed),
-        ("time_limit", time_limit),
-        ("min_score", min_score),
-        ("objective", objective),
-    ):
-        if value is not None:
-            o[key] = value
-    if forbid is not None:
-        o["forbid"] = _tables.pair_list(forbid, "forbid")
-    if pin is not None:
-        o["pin"] = _tables.pair_list(pin, "pin")
-    return o
+# A list of criterion dicts, replacing the configuration's.
+Criteria = Optional[Sequence[Mapping[str, Any]]]
+# A dict with the TOML configuration's keys, or the path of a TOML file.
+ConfigArg = Union[Mapping[str, Any], str, "os.PathLike[str]", None]
 
 
 def _core_args(
@@ -128,12 +99,48 @@ def _core_args(
     )
 
 
+# The solver settings some functions take, in the order they are passed to the core.
+_SOLVE_KEYS = ("solver", "allow_unmatched", "seed", "time_limit", "min_score", "objective")
+
+
+def _args_for(
+    config: ConfigArg,
+    history: Any,
+    criteria: Criteria,
+    min_score: Optional[float],
+    forbid: Optional[PairSpec],
+    pin: Optional[PairSpec],
+    **solve: Any,
+) -> Callable[[Table, Table], Tuple[Any, ...]]:
+    """Checks the keyword arguments every function takes, and ``solve``: the solver settings
+    (``_SOLVE_KEYS``) a function also takes. Returns the function of the two tables that gives
+    ``_core``'s arguments ``(mentors, mentees, config_path, config_json, overrides, history)``
+    (called later for tables gathered from a Dask cluster). Arguments left ``None`` leave the
+    configuration's value as it is."""
+    unknown = set(solve) - set(_SOLVE_KEYS)
+    if unknown:
+        raise TypeError(f"unknown solver settings: {sorted(unknown)}")
+    settings = dict(solve, min_score=min_score)
+    o: dict = {}
+    if criteria is not None:
+        o["criteria"] = [dict(c) for c in criteria]
+    for key in _SOLVE_KEYS:
+        value = settings.get(key)
+        if value is not None:
+            o[key] = bool(value) if key == "allow_unmatched" else value
+    if forbid is not None:
+        o["forbid"] = _tables.pair_list(forbid, "forbid")
+    if pin is not None:
+        o["pin"] = _tables.pair_list(pin, "pin")
+    return lambda mentors, mentees: _core_args(mentors, mentees, config, o, history)
+
+
 def match(
     mentors: Table,
     mentees: Table,
     *,
-    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
-    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    criteria: Criteria = None,
+    config: ConfigArg = None,
     solver: Optional[SolverName] = None,
     allow_unmatched: Optional[bool] = None,
     seed: Optional[int] = None,
@@ -192,18 +199,15 @@ def match(
     SolverError
         The selected backend failed or is not in this build.
     """
-    o = _overrides(
-        criteria, solver, allow_unmatched, seed, time_limit, min_score, objective, forbid, pin
+    solve = dict(solver=solver, allow_unmatched=allow_unmatched, seed=seed, time_limit=time_limit)
+    args = _args_for(
+        config, history, criteria, min_score, forbid, pin, objective=objective, **solve
     )
     if client is not None:
         from . import _dask
 
-        run = _dask.match_run(
-            client, mentors, mentees, lambda a, b: _core_args(a, b, config, o, history)
-        )
-        return MatchResult(run)
-    run = _core.match_cohort(*_core_args(mentors, mentees, config, o, history))
-    return MatchResult(run)
+        return MatchResult(_dask.match_run(client, mentors, mentees, args))
+    return MatchResult(_core.match_cohort(*args(mentors, mentees)))
 
 
 def candidates(
@@ -212,8 +216,8 @@ def candidates(
     *,
     k: Optional[int] = None,
     prices: Any = None,
-    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
-    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    criteria: Criteria = None,
+    config: ConfigArg = None,
     min_score: Optional[float] = None,
     forbid: Optional[PairSpec] = None,
     pin: Optional[PairSpec] = None,
@@ -251,8 +255,8 @@ def match_candidates(
     mentors: Table,
     mentees: Table,
     *,
-    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
-    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    criteria: Criteria = None,
+    config: ConfigArg = None,
     solver: Optional[SolverName] = None,
     allow_unmatched: Optional[bool] = None,
     seed: Optional[int] = None,
@@ -278,17 +282,16 @@ def match_candidates(
     """
     from ._distributed import candidate_arrays
 
-    o = _overrides(criteria, solver, allow_unmatched, seed, time_limit, min_score, None, forbid, pin)
+    solve = dict(solver=solver, allow_unmatched=allow_unmatched, seed=seed, time_limit=time_limit)
+    core_args = _args_for(config, history, criteria, min_score, forbid, pin, **solve)
     mentee_ids, mentor_ids, scores, outside = candidate_arrays(candidates)
     work = getattr(candidates, "attrs", {}).get("mentormatch_work", (0, 0))
     if client is not None:
         from . import _dask
 
-        args, passes = _dask.prepare(
-            client, mentors, mentees, lambda a, b: _core_args(a, b, config, o, history)
-        )
+        args, passes = _dask.prepare(client, mentors, mentees, core_args)
     else:
-        args, passes = _core_args(mentors, mentees, config, o, history), None
+        args, passes = core_args(mentors, mentees), None
     mentors_t, mentees_t, path, cfg, over, hist = args
     try:
         run = _core.match_candidates(
@@ -316,8 +319,8 @@ def suggest(
     mentees: Table,
     top: int = 5,
     *,
-    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
-    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    criteria: Criteria = None,
+    config: ConfigArg = None,
     min_score: Optional[float] = None,
     forbid: Optional[PairSpec] = None,
     pin: Optional[PairSpec] = None,
@@ -334,8 +337,9 @@ def suggest(
     :func:`match`."""
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
         raise InputError(f"top must be a whole number of suggestions, 1 or more, not {top!r}")
-    o = _overrides(criteria, "auto", False, None, None, min_score, None, forbid, pin)
-    m, e, path, cfg_json, over, hist = _core_args(mentors, mentees, config, o, history)
+    solve = dict(solver="auto", allow_unmatched=False)
+    args = _args_for(config, history, criteria, min_score, forbid, pin, **solve)
+    m, e, path, cfg_json, over, hist = args(mentors, mentees)
     mentee_ids, ranks, mentor_ids, scores, texts = _core.suggest(
         m, e, int(top), path, cfg_json, over, hist
     )
@@ -355,8 +359,8 @@ def rematch(
     mentors: Table,
     mentees: Table,
     *,
-    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
-    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    criteria: Criteria = None,
+    config: ConfigArg = None,
     allow_unmatched: bool = False,
     min_score: Optional[float] = None,
     forbid: Optional[PairSpec] = None,
@@ -371,10 +375,9 @@ def rematch(
     pair); the rest is matched for the best total. The result's ``pairs`` has a ``status``
     column (``kept``, ``new``, ``changed``) and ``ended`` lists each previous pair that does
     not continue, with why. Other arguments as for :func:`match`."""
-    o = _overrides(criteria, "auto", allow_unmatched, None, None, min_score, None, forbid, pin)
-    run, change, ended = _core.rematch(
-        _tables.table(previous, "previous"), *_core_args(mentors, mentees, config, o, history)
-    )
+    solve = dict(solver="auto", allow_unmatched=allow_unmatched)
+    args = _args_for(config, history, criteria, min_score, forbid, pin, **solve)
+    run, change, ended = _core.rematch(_tables.table(previous, "previous"), *args(mentors, mentees))
     return RematchResult(run, change, ended)
 
 
@@ -383,8 +386,8 @@ def audit(
     mentors: Table,
     mentees: Table,
     *,
-    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
-    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    criteria: Criteria = None,
+    config: ConfigArg = None,
     min_score: Optional[float] = None,
     forbid: Optional[PairSpec] = None,
     pin: Optional[PairSpec] = None,
@@ -397,10 +400,8 @@ def audit(
     the total against the best total under the same rules. The same as ``mentormatch audit``.
     An id not in the tables raises :class:`InputError` naming the row. Other arguments as for
     :func:`match`."""
-    o = _overrides(criteria, None, None, None, None, min_score, None, forbid, pin)
-    a, blocking = _core.audit(
-        _tables.table(pairs, "pairs"), *_core_args(mentors, mentees, config, o, history)
-    )
+    args = _args_for(config, history, criteria, min_score, forbid, pin)
+    a, blocking = _core.audit(_tables.table(pairs, "pairs"), *args(mentors, mentees))
     return AuditResult(a, blocking)
 
 
@@ -408,8 +409,8 @@ def score_matrix(
     mentors: Table,
     mentees: Table,
     *,
-    criteria: Optional[Sequence[Mapping[str, Any]]] = None,
-    config: Union[Mapping[str, Any], str, "os.PathLike[str]", None] = None,
+    criteria: Criteria = None,
+    config: ConfigArg = None,
     min_score: Optional[float] = None,
     forbid: Optional[PairSpec] = None,
     pin: Optional[PairSpec] = None,
@@ -421,10 +422,8 @@ def score_matrix(
     (columns); ``scores`` holds the match scores 0..100, ``allowed`` whether every hard rule
     (required criteria, ``forbid``, ``history``, ``min_score``; ``pin`` overrides) allows the
     pair. Arguments as for :func:`match`; raises :class:`InputError` on bad input."""
-    o = _overrides(criteria, None, None, None, None, min_score, None, forbid, pin)
-    mentee_ids, mentor_ids, scores, allowed = _core.score_matrix(
-        *_core_args(mentors, mentees, config, o, history)
-    )
+    args = _args_for(config, history, criteria, min_score, forbid, pin)
+    mentee_ids, mentor_ids, scores, allowed = _core.score_matrix(*args(mentors, mentees))
     index = pd.Index(mentee_ids, name="mentee_id")
     columns = pd.Index(mentor_ids, name="mentor_id")
     return (

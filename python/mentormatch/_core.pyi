@@ -10,6 +10,9 @@ __version__: str
 
 # A CSV path, or (source, headers, columns) with one list of cells per header.
 _Table = Union[str, Tuple[str, List[str], List[List[Any]]]]
+# The configuration's TOML file, and earlier rounds' pairs (see `mentormatch._tables`).
+_ConfigPath = Union[str, os.PathLike[str], None]
+_History = Optional[List[_Table]]
 
 class MentorMatchError(ValueError): ...
 
@@ -63,45 +66,45 @@ class Run:
 def match_cohort(
     mentors: _Table,
     mentees: _Table,
-    config_path: Union[str, os.PathLike[str], None] = None,
+    config_path: _ConfigPath = None,
     config_json: Optional[str] = None,
     overrides: Optional[str] = None,
-    history: Optional[List[_Table]] = None,
+    history: _History = None,
 ) -> Run: ...
 def suggest(
     mentors: _Table,
     mentees: _Table,
     top: int,
-    config_path: Union[str, os.PathLike[str], None] = None,
+    config_path: _ConfigPath = None,
     config_json: Optional[str] = None,
     overrides: Optional[str] = None,
-    history: Optional[List[_Table]] = None,
+    history: _History = None,
 ) -> Tuple[List[str], List[int], List[str], List[float], List[str]]: ...
 def rematch(
     previous: _Table,
     mentors: _Table,
     mentees: _Table,
-    config_path: Union[str, os.PathLike[str], None] = None,
+    config_path: _ConfigPath = None,
     config_json: Optional[str] = None,
     overrides: Optional[str] = None,
-    history: Optional[List[_Table]] = None,
+    history: _History = None,
 ) -> Tuple[Run, List[str], List[Tuple[str, str, str]]]: ...
 def audit(
     pairs: _Table,
     mentors: _Table,
     mentees: _Table,
-    config_path: Union[str, os.PathLike[str], None] = None,
+    config_path: _ConfigPath = None,
     config_json: Optional[str] = None,
     overrides: Optional[str] = None,
-    history: Optional[List[_Table]] = None,
+    history: _History = None,
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
 def score_matrix(
     mentors: _Table,
     mentees: _Table,
-    config_path: Union[str, os.PathLike[str], None] = None,
+    config_path: _ConfigPath = None,
     config_json: Optional[str] = None,
     overrides: Optional[str] = None,
-    history: Optional[List[_Table]] = None,
+    history: _History = None,
 ) -> Tuple[List[str], List[str], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
 def linear_sum_assignment(
     cost_matrix: npt.NDArray[np.float64], maximize: bool = False, release_gil: bool = True
@@ -136,10 +139,10 @@ class ShardIndex:
         cls,
         mentors: _Table,
         mentees: _Table,
-        config_path: Union[str, os.PathLike[str], None] = None,
+        config_path: _ConfigPath = None,
         config_json: Optional[str] = None,
         overrides: Optional[str] = None,
-        history: Optional[List[_Table]] = None,
+        history: _History = None,
         index: Optional[bytes] = None,
     ) -> ShardIndex: ...
     def index_bytes(self) -> bytes: ...
@@ -172,10 +175,10 @@ def match_distributed(
     mentors: _Table,
     mentees: _Table,
     passes: _Passes,
-    config_path: Union[str, os.PathLike[str], None] = None,
+    config_path: _ConfigPath = None,
     config_json: Optional[str] = None,
     overrides: Optional[str] = None,
-    history: Optional[List[_Table]] = None,
+    history: _History = None,
 ) -> Run: ...
 def match_candidates(
     mentors: _Table,
@@ -186,8 +189,8 @@ def match_candidates(
     outside: npt.NDArray[np.float64],
     passes: Optional[_Passes] = None,
     stats: Tuple[int, int] = ...,
-    config_path: Union[str, os.PathLike[str], None] = None,
+    config_path: _ConfigPath = None,
     config_json: Optional[str] = None,
     overrides: Optional[str] = None,
-    history: Optional[List[_Table]] = None,
+    history: _History = None,
 ) -> Run: ...

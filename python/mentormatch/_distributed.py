@@ -42,10 +42,9 @@ class ShardIndex:
         pin: Any = None,
         history: Any = None,
     ) -> None:
-        from . import _core_args, _overrides
+        from . import _args_for
 
-        o = _overrides(criteria, None, None, None, None, min_score, None, forbid, pin)
-        self._setup(_core_args(mentors, mentees, config, o, history))
+        self._setup(_args_for(config, history, criteria, min_score, forbid, pin)(mentors, mentees))
 
     @classmethod
     def _from_args(cls, core_args: Tuple[Any, ...]) -> "ShardIndex":

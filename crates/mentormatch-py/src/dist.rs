@@ -16,7 +16,7 @@ use mentormatch::distributed::{
 use mentormatch::{Error, Progress, Settings};
 
 use crate::errors::PyMmError;
-use crate::{compute, warn, Inputs, Run};
+use crate::{compute, warned, Inputs, Run};
 
 /// Flat candidate rows: (offsets, mentor indices, scores, outside per mentee, pairs scored,
 /// bounds evaluated).
@@ -267,6 +267,31 @@ struct PyPasses {
 }
 
 impl PyPasses {
+    /// Passes calling `callback` (`None`: passes run here, see `match_candidates`).
+    fn new(callback: Py<PyAny>) -> Self {
+        PyPasses {
+            callback,
+            n: 0,
+            error: Mutex::new(None),
+        }
+    }
+
+    /// Runs `f` (in the thread pool, without the GIL) with passes calling the same callback for
+    /// a cohort of `n` mentees; the first Python exception a pass raised is kept here, for
+    /// `finish`.
+    fn scoped<R>(&self, n: usize, f: impl FnOnce(&PyPasses) -> R) -> R {
+        let passes = PyPasses {
+            callback: Python::attach(|py| self.callback.clone_ref(py)),
+            n,
+            error: Mutex::new(None),
+        };
+        let r = f(&passes);
+        if let Some(e) = passes.take_error() {
+            *self.error.lock().unwrap_or_else(|x| x.into_inner()) = Some(e);
+        }
+        r
+    }
+
     fn fail(&self, e: PyErr) -> Error {
         let msg = e.to_string();
         let mut slot = self.error.lock().unwrap_or_else(|p| p.into_inner());
@@ -369,13 +394,8 @@ fn finish(
     passes: &PyPasses,
     out: mentormatch::Result<(Run, Vec<String>)>,
 ) -> PyResult<Run> {
-    match out {
-        Ok((run, warnings)) => {
-            warn(py, &warnings)?;
-            Ok(run)
-        }
-        Err(e) => Err(passes.take_error().unwrap_or_else(|| PyMmError(e).into())),
-    }
+    let out = out.map_err(|e| passes.take_error().unwrap_or_else(|| PyMmError(e).into()));
+    warned(py, out)
 }
 
 /// Matches a cohort with the passes over all pairs run by `passes` (see `PyPasses`).
@@ -400,36 +420,15 @@ pub fn match_distributed(
         overrides,
         history,
     )?;
-    let passes = PyPasses {
-        callback: passes,
-        n: 0,
-        error: Mutex::new(None),
-    };
+    let passes = PyPasses::new(passes);
     let p = &passes;
-    let out = compute(py, move || -> mentormatch::Result<(Run, Vec<String>)> {
+    let out = compute(py, move || {
         let c = inputs.problem()?;
-        let passes = PyPasses {
-            callback: Python::attach(|py| p.callback.clone_ref(py)),
-            n: c.problem.n_mentees(),
-            error: Mutex::new(None),
-        };
         let settings = Settings::from_problem(&c.problem);
-        let r = distributed::solve_distributed(&c.problem, &settings, &passes);
-        if let Some(e) = passes.take_error() {
-            *p.error.lock().unwrap_or_else(|x| x.into_inner()) = Some(e);
-        }
-        let result = r?;
-        if let Some(e) = result.no_solution_error() {
-            return Err(e);
-        }
-        Ok((
-            Run {
-                problem: c.problem,
-                result,
-                sources: c.sources,
-            },
-            c.warnings,
-        ))
+        let result = p.scoped(c.problem.n_mentees(), |passes| {
+            distributed::solve_distributed(&c.problem, &settings, passes)
+        })?;
+        c.into_run(result)
     })?;
     finish(py, &passes, out)
 }
@@ -464,13 +463,9 @@ pub fn match_candidates<'py>(
     )?;
     let (scores, outside) = (contiguous(&scores)?, contiguous(&outside)?);
     let remote = passes.is_some();
-    let passes = PyPasses {
-        callback: passes.unwrap_or_else(|| py.None()),
-        n: 0,
-        error: Mutex::new(None),
-    };
+    let passes = PyPasses::new(passes.unwrap_or_else(|| py.None()));
     let p = &passes;
-    let out = compute(py, move || -> mentormatch::Result<(Run, Vec<String>)> {
+    let out = compute(py, move || {
         let c = inputs.problem()?;
         let mut cands = distributed::candidates_from_rows(
             &c.problem,
@@ -485,33 +480,16 @@ pub fn match_candidates<'py>(
         };
         let settings = Settings::from_problem(&c.problem);
         let result = if remote {
-            let passes = PyPasses {
-                callback: Python::attach(|py| p.callback.clone_ref(py)),
-                n: c.problem.n_mentees(),
-                error: Mutex::new(None),
-            };
-            let r = distributed::solve_candidates(&c.problem, &settings, cands, &passes);
-            if let Some(e) = passes.take_error() {
-                *p.error.lock().unwrap_or_else(|x| x.into_inner()) = Some(e);
-            }
-            r?
+            p.scoped(c.problem.n_mentees(), |passes| {
+                distributed::solve_candidates(&c.problem, &settings, cands, passes)
+            })?
         } else {
             let local = distributed::LocalPasses {
                 problem: &c.problem,
             };
             distributed::solve_candidates(&c.problem, &settings, cands, &local)?
         };
-        if let Some(e) = result.no_solution_error() {
-            return Err(e);
-        }
-        Ok((
-            Run {
-                problem: c.problem,
-                result,
-                sources: c.sources,
-            },
-            c.warnings,
-        ))
+        c.into_run(result)
     })?;
     finish(py, &passes, out)
 }

@@ -70,6 +70,38 @@ where
     Ok(py.detach(move || pool.install(f)))
 }
 
+/// Runs `f` as [`compute`] does when `release_gil`, else right here with the GIL held (for
+/// inputs read in place that Python code must not change meanwhile).
+fn compute_if<T, F>(py: Python<'_>, release_gil: bool, f: F) -> PyResult<T>
+where
+    T: Send,
+    F: FnOnce() -> T + Send,
+{
+    if release_gil {
+        compute(py, f)
+    } else {
+        Ok(f())
+    }
+}
+
+/// Runs a computation on extracted inputs with the GIL released (see [`compute`]) and returns
+/// its value: its error raised as the matching Python exception, its column warnings emitted.
+fn compute_warned<T, F>(py: Python<'_>, f: F) -> PyResult<T>
+where
+    T: Send,
+    F: FnOnce() -> mentormatch::Result<(T, Vec<String>)> + Send,
+{
+    let out = compute(py, f)?.map_err(|e| PyErr::from(PyMmError(e)));
+    warned(py, out)
+}
+
+/// The value of a finished computation, its column warnings emitted as Python warnings.
+fn warned<T>(py: Python<'_>, out: PyResult<(T, Vec<String>)>) -> PyResult<T> {
+    let (value, warnings) = out?;
+    warn(py, &warnings)?;
+    Ok(value)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
@@ -187,6 +219,24 @@ struct Compiled {
     problem: Problem,
     warnings: Vec<String>,
     sources: (String, String),
+}
+
+impl Compiled {
+    /// The run of a solve of this problem, with the column warnings. No matching found in time
+    /// is an error for analysts, not an empty table.
+    fn into_run(self, result: MatchResult) -> mentormatch::Result<(Run, Vec<String>)> {
+        if let Some(e) = result.no_solution_error() {
+            return Err(e);
+        }
+        Ok((
+            Run {
+                problem: self.problem,
+                result,
+                sources: self.sources,
+            },
+            self.warnings,
+        ))
+    }
 }
 
 /// Emits column warnings as Python `UserWarning`s.
@@ -468,15 +518,13 @@ fn audit<'py>(
         overrides,
         history,
     )?;
-    let out = compute(py, move || -> mentormatch::Result<_> {
+    let mut a = compute_warned(py, move || {
         let source = pairs.source();
         let previous = pairs.previous()?;
         let c = inputs.problem()?;
         let a = mentormatch::stability::audit(&c.problem, &previous, &source)?;
         Ok((a, c.warnings))
     })?;
-    let (mut a, warnings) = out.map_err(PyMmError)?;
-    warn(py, &warnings)?;
     let blocking = blocking_dict(py, &a.blocking_pairs)?;
     a.blocking_pairs = Vec::new();
     Ok((json_to_py(py, &a)?, blocking))
@@ -502,25 +550,11 @@ fn match_cohort(
         overrides,
         history,
     )?;
-    let out = compute(py, move || -> mentormatch::Result<(Run, Vec<String>)> {
+    compute_warned(py, move || {
         let c = inputs.problem()?;
         let result = mentormatch::solve(&c.problem)?;
-        // No matching found in time is an error for analysts, not an empty table.
-        if let Some(e) = result.no_solution_error() {
-            return Err(e);
-        }
-        Ok((
-            Run {
-                problem: c.problem,
-                result,
-                sources: c.sources,
-            },
-            c.warnings,
-        ))
-    })?;
-    let (run, warnings) = out.map_err(PyMmError)?;
-    warn(py, &warnings)?;
-    Ok(run)
+        c.into_run(result)
+    })
 }
 
 /// Suggestions for self-matching: `(mentee_ids, ranks, mentor_ids, scores, explanations)`.
@@ -545,7 +579,7 @@ fn suggest(
         overrides,
         history,
     )?;
-    let out = compute(py, move || -> mentormatch::Result<_> {
+    compute_warned(py, move || {
         let mut parts = inputs.parts()?;
         // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
         parts.config.rules.allow_unmatched = true;
@@ -561,10 +595,7 @@ fn suggest(
             cols.4.push(problem.explain(r.mentee, r.mentor).text);
         }
         Ok((cols, parts.warnings))
-    })?;
-    let (cols, warnings) = out.map_err(PyMmError)?;
-    warn(py, &warnings)?;
-    Ok(cols)
+    })
 }
 
 type SuggestOut = (Vec<String>, Vec<usize>, Vec<String>, Vec<f64>, Vec<String>);
@@ -592,7 +623,7 @@ fn rematch(
         overrides,
         history,
     )?;
-    let out = compute(py, move || -> mentormatch::Result<_> {
+    compute_warned(py, move || {
         let previous = previous.previous()?;
         let parts = inputs.parts()?;
         let r = mentormatch::analysis::rematch::rematch(
@@ -613,10 +644,7 @@ fn rematch(
             sources: parts.sources,
         };
         Ok(((run, change, ended), parts.warnings))
-    })?;
-    let (res, warnings) = out.map_err(PyMmError)?;
-    warn(py, &warnings)?;
-    Ok(res)
+    })
 }
 
 type RematchOut = (Run, Vec<&'static str>, Vec<(String, String, String)>);
@@ -648,17 +676,15 @@ fn score_matrix<'py>(
         overrides,
         history,
     )?;
-    let out = compute(py, move || -> mentormatch::Result<_> {
+    let (mentee_ids, mentor_ids, m) = compute_warned(py, move || {
         let compiled = inputs.problem()?;
         let problem = compiled.problem;
         let m = problem.score_matrix();
         let c = problem.cohort();
         let mentee_ids: Vec<String> = c.mentees.iter().map(|p| p.profile.id.clone()).collect();
         let mentor_ids: Vec<String> = c.mentors.iter().map(|p| p.profile.id.clone()).collect();
-        Ok((mentee_ids, mentor_ids, m, compiled.warnings))
+        Ok(((mentee_ids, mentor_ids, m), compiled.warnings))
     })?;
-    let (mentee_ids, mentor_ids, m, warnings) = out.map_err(PyMmError)?;
-    warn(py, &warnings)?;
     let shape = [m.n_mentees, m.n_mentors];
     let scores = m.scores.into_pyarray(py).reshape(shape)?;
     let allowed = m.allowed.into_pyarray(py).reshape(shape)?;
@@ -689,14 +715,20 @@ fn linear_sum_assignment<'py>(
     // The caller's own array is read in place (a copy of a large matrix costs as much as the
     // solve): only Python code could change it under us, and Python code cannot run while we
     // hold the GIL. Private or read-only arrays are solved with the GIL released.
-    let out = if release_gil {
-        compute(py, solve)?
-    } else {
-        solve()
-    };
-    let (rows, cols) = out.map_err(errors::lap_error)?;
+    let (rows, cols) = compute_if(py, release_gil, solve)?.map_err(errors::lap_error)?;
+    Ok(assignment(py, rows, cols))
+}
+
+/// Row and column indices as numpy int64 arrays.
+fn assignment(py: Python<'_>, rows: Vec<usize>, cols: Vec<usize>) -> Assignment<'_> {
     let to_i64 = |v: Vec<usize>| -> Vec<i64> { v.into_iter().map(|x| x as i64).collect() };
-    Ok((to_i64(rows).into_pyarray(py), to_i64(cols).into_pyarray(py)))
+    (to_i64(rows).into_pyarray(py), to_i64(cols).into_pyarray(py))
+}
+
+/// A CSR array's elements, read in place.
+fn csr_slice<'a, T: numpy::Element>(a: &'a PyReadonlyArray1<'_, T>) -> PyResult<&'a [T]> {
+    a.as_slice()
+        .map_err(|_| PyValueError::new_err("CSR arrays must be contiguous"))
 }
 
 /// CSR index arrays as numpy gives them: both int32 or both int64, read in place.
@@ -736,9 +768,7 @@ fn solve_csr<I: mentormatch::lap::CsrIndex + numpy::Element>(
     maximize: bool,
     release_gil: bool,
 ) -> PyResult<SparseOutcome> {
-    let contiguous = |_| PyValueError::new_err("CSR arrays must be contiguous");
-    let indptr = indptr.as_slice().map_err(contiguous)?;
-    let indices = indices.as_slice().map_err(contiguous)?;
+    let (indptr, indices) = (csr_slice(indptr)?, csr_slice(indices)?);
     let solve = move || {
         let m = mentormatch::lap::Csr {
             nrows,
@@ -749,11 +779,7 @@ fn solve_csr<I: mentormatch::lap::CsrIndex + numpy::Element>(
         };
         mentormatch::lap::min_weight_full_bipartite_matching(&m, maximize)
     };
-    if release_gil {
-        compute(py, solve)
-    } else {
-        Ok(solve())
-    }
+    compute_if(py, release_gil, solve)
 }
 
 /// scipy's `min_weight_full_bipartite_matching` on a CSR matrix's arrays (the Python wrapper
@@ -772,16 +798,14 @@ fn min_weight_full_bipartite_matching<'py>(
     maximize: bool,
     release_gil: bool,
 ) -> PyResult<Assignment<'py>> {
-    let contiguous = |_| PyValueError::new_err("CSR arrays must be contiguous");
-    let data = data.as_slice().map_err(contiguous)?;
+    let data = csr_slice(&data)?;
     let index = csr_indices(indptr, indices)?;
     let out = match &index {
         CsrIndices::I32(p, i) => solve_csr(py, nrows, ncols, p, i, data, maximize, release_gil)?,
         CsrIndices::I64(p, i) => solve_csr(py, nrows, ncols, p, i, data, maximize, release_gil)?,
     };
     let (rows, cols) = out.map_err(errors::sparse_matching_error)?;
-    let to_i64 = |v: Vec<usize>| -> Vec<i64> { v.into_iter().map(|x| x as i64).collect() };
-    Ok((to_i64(rows).into_pyarray(py), to_i64(cols).into_pyarray(py)))
+    Ok(assignment(py, rows, cols))
 }
 
 // ---------------------------------------------------------------------------------------------
