@@ -418,17 +418,20 @@ mod tests {
     use crate::synthetic::synthetic_cohort;
     use crate::Config;
 
-    fn problem(n: usize, m: usize) -> Problem {
-        let cohort = synthetic_cohort(n, m, 7);
-        let config = Config {
+    /// The heuristic with 8 candidates per mentee (so that pricing adds pairs).
+    fn config() -> Config {
+        Config {
             solver_options: crate::config::SolverOptions {
                 kind: SolverKind::Heuristic,
                 candidates: Some(8),
                 ..Default::default()
             },
             ..Config::default()
-        };
-        Problem::new(cohort, config, vec![]).unwrap()
+        }
+    }
+
+    fn problem(n: usize, m: usize) -> Problem {
+        Problem::new(synthetic_cohort(n, m, 7), config(), vec![]).unwrap()
     }
 
     /// Passes run as shard jobs over ranges of mentees, each on its own index.
@@ -615,15 +618,7 @@ mod tests {
                     .extra
                     .insert("preferences".into(), ranked.join(";"));
             }
-            let config = Config {
-                solver_options: crate::config::SolverOptions {
-                    kind: SolverKind::Heuristic,
-                    candidates: Some(8),
-                    ..Default::default()
-                },
-                ..Config::default()
-            };
-            Problem::new(cohort, config, vec![]).unwrap()
+            Problem::new(cohort, config(), vec![]).unwrap()
         };
         let p = with_prefs();
         assert!(p.preferences().is_some());

@@ -43,6 +43,31 @@ fn ones(mut x: u64, cap: u32) -> u32 {
     n
 }
 
+/// The largest value a numeric criterion can take for a mentee's number `me` and a mentor
+/// whose number lies in `lo..=hi`: the value is monotone in the mentor's number for
+/// `mentee_higher` / `mentor_higher`, peaks at `me` for `close` and is smallest there for
+/// `apart`, so the ends of the range (or `me` itself) give the extreme, computed with the
+/// scorer's operations.
+#[inline(always)]
+fn number_bound(me: f64, lo: f64, hi: f64, scale: f64, prefer: Prefer) -> f64 {
+    let gap = |v: f64| (me - v) / scale;
+    let clamp = |v: f64| v.clamp(0.0, 1.0);
+    match prefer {
+        Prefer::MenteeHigher => clamp(gap(lo)),
+        Prefer::MentorHigher => clamp(-gap(hi)),
+        Prefer::Close => {
+            if lo <= me && me <= hi {
+                1.0
+            } else if me < lo {
+                1.0 - clamp(gap(lo).abs())
+            } else {
+                1.0 - clamp(gap(hi).abs())
+            }
+        }
+        Prefer::Apart => clamp(gap(lo).abs()).max(clamp(gap(hi).abs())),
+    }
+}
+
 /// What the bound needs of one criterion for the current mentee (sets of one word only).
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Op {
@@ -186,22 +211,7 @@ impl CandidateIndex {
                 Op::Number(me) => accumulate(out, flags, c, |x, known| {
                     known.then(|| {
                         let (lo, hi) = (f64::from_bits(a[x]), f64::from_bits(b[x]));
-                        let gap = |v: f64| (me - v) / c.scale;
-                        let clamp = |v: f64| v.clamp(0.0, 1.0);
-                        match c.prefer {
-                            Prefer::MenteeHigher => clamp(gap(lo)),
-                            Prefer::MentorHigher => clamp(-gap(hi)),
-                            Prefer::Close => {
-                                if lo <= me && me <= hi {
-                                    1.0
-                                } else if me < lo {
-                                    1.0 - clamp(gap(lo).abs())
-                                } else {
-                                    1.0 - clamp(gap(hi).abs())
-                                }
-                            }
-                            Prefer::Apart => clamp(gap(lo).abs()).max(clamp(gap(hi).abs())),
-                        }
+                        number_bound(me, lo, hi, c.scale, c.prefer)
                     })
                 }),
             }
@@ -287,22 +297,7 @@ impl CandidateIndex {
                     } else {
                         known.then(|| {
                             let (lo, hi) = (f64::from_bits(rec[o]), f64::from_bits(rec[o + 1]));
-                            let gap = |b: f64| (a - b) / c.scale;
-                            let clamp = |x: f64| x.clamp(0.0, 1.0);
-                            match c.prefer {
-                                Prefer::MenteeHigher => clamp(gap(lo)),
-                                Prefer::MentorHigher => clamp(-gap(hi)),
-                                Prefer::Close => {
-                                    if lo <= a && a <= hi {
-                                        1.0
-                                    } else if a < lo {
-                                        1.0 - clamp(gap(lo).abs())
-                                    } else {
-                                        1.0 - clamp(gap(hi).abs())
-                                    }
-                                }
-                                Prefer::Apart => clamp(gap(lo).abs()).max(clamp(gap(hi).abs())),
-                            }
+                            number_bound(a, lo, hi, c.scale, c.prefer)
                         })
                     }
                 }

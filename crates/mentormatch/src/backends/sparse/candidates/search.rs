@@ -40,6 +40,14 @@ fn tie(i: usize, node: usize) -> u32 {
     mix((i as u64) << 32 ^ node as u64 ^ 0x9E37_79B9_7F4A_7C15) as u32
 }
 
+/// Whether a node or mentor bounded by `b` can no longer enter a full list of `k` (entries
+/// `(mentor, score, key)`, best key first): its bound is below the `k`-th key, or equal to it
+/// once the tie budget is spent.
+#[inline(always)]
+fn cannot_enter(list: &[(u32, f64, f64)], k: usize, b: f64, over_budget: bool) -> bool {
+    list.len() == k && (b < list[k - 1].2 || (b == list[k - 1].2 && over_budget))
+}
+
 impl CandidateIndex {
     /// The `k` best allowed mentors of mentee `i` (score descending; ties in a per-mentee
     /// pseudo-random order) and the bound on every allowed pair left out (`-inf` when none was
@@ -205,9 +213,7 @@ impl CandidateIndex {
                 cut = true;
                 break;
             }
-            if list.len() == k
-                && (b < list[k - 1].2 || (b == list[k - 1].2 && evals.get() > tie_budget))
-            {
+            if cannot_enter(&list, k, b, evals.get() > tie_budget) {
                 cut = true;
                 break;
             }
@@ -223,9 +229,7 @@ impl CandidateIndex {
                         cut = true;
                         continue;
                     }
-                    if list.len() == k
-                        && (b < list[k - 1].2 || (b == list[k - 1].2 && evals.get() > tie_budget))
-                    {
+                    if cannot_enter(&list, k, b, evals.get() > tie_budget) {
                         // Never popped before the search stops.
                         cut = true;
                     } else {
@@ -253,9 +257,7 @@ impl CandidateIndex {
                     cut = true;
                     continue;
                 }
-                if list.len() == k
-                    && (b < list[k - 1].2 || (b == list[k - 1].2 && evals.get() > tie_budget))
-                {
+                if cannot_enter(&list, k, b, evals.get() > tie_budget) {
                     cut = true;
                     continue;
                 }
