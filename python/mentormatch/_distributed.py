@@ -83,7 +83,10 @@ class ShardIndex:
         with self._lock:
             if self._core is None:
                 self._built = self._index is None
-                self._core = _core.ShardIndex(*self._args, index=self._index)
+                mentors, mentees, path, cfg, over, hist = self._args
+                self._core = _core.ShardIndex(
+                    mentors, mentees, path, cfg, over, hist, index=self._index
+                )
             return self._core
 
     def __len__(self) -> int:
