@@ -62,6 +62,18 @@ def test_same_result_with_dask_frames(client, data, single):
     assert len({k.rsplit("-", 1)[0] for k in keys if k.startswith("mentormatch-price-")}) == rounds
 
 
+def test_shards_are_balanced_and_respect_partitions():
+    from mentormatch import _dask
+
+    # Two unequal partitions (a 90 MB CSV in 64 MB blocks), two workers: four shards of about a
+    # quarter each, cut at the partition boundary too.
+    b = _dask.shard_bounds(1000, [710, 290], 2)
+    assert list(b) == [0, 250, 500, 710, 750, 1000]
+    assert list(_dask.shard_bounds(10, None, 2)) == [0, 2, 5, 8, 10]
+    assert list(_dask.shard_bounds(1, [1], 4)) == [0, 1]
+    assert list(_dask.shard_bounds(0, [0], 2)) == [0]
+
+
 def test_workers_receive_the_index_built_once(client, data):
     # The caller builds the mentor index; each worker takes it from the bytes it was sent.
     from mentormatch import _core_args, _dask
