@@ -3,11 +3,11 @@
 
 - Inputs may be pandas or ``dask.dataframe`` DataFrames (or anything ``match`` takes); dask
   ones are computed on the cluster and gathered here, partition by partition.
-- A :class:`~mentormatch._distributed.ShardIndex` (the tables and configuration) is scattered
-  to every worker once (``broadcast=True``); each worker compiles the cohort and the mentor
-  index once, on its first task.
-- Every pass over all pairs runs as one task per shard of mentees (the partitions of a dask
-  mentee table, else ``2 x`` the number of workers): the candidate pass, and each
+- A :class:`~mentormatch._distributed.ShardIndex` (the tables, the configuration and the
+  mentor index, built once here) is scattered to every worker once (``broadcast=True``); each
+  worker compiles the cohort once, on its first task, and takes the index from its bytes.
+- Every pass over all pairs runs as one task per shard of mentees (``2 x`` the number of
+  workers, also cut at a dask mentee table's partition boundaries): the candidate pass, and each
   column-generation pricing pass of the heuristic backend. The sparse solve (auction,
   certificate) and the explanations run here, in the calling process.
 - A worker lost mid-run: Dask recomputes its tasks elsewhere (its own retry); answers do not
@@ -46,9 +46,9 @@ def gather_frame(client: Any, obj: Any) -> Tuple[Any, Optional[List[int]]]:
 
 def shard_bounds(n: int, lengths: Optional[Sequence[int]], workers: int) -> np.ndarray:
     """Shard starts and the end: ``2 x workers`` equal shards, also cut at the partitions'
-    boundaries (no shard spans two partitions). Partitions alone are no good shards: a 90 MB CSV
-    read with dask's default 64 MB blocks is two partitions of 71% and 29% of the mentees, and
-    at 1M x 1M one of two workers then did nearly all the work."""
+    boundaries (no shard spans two partitions). Partitions alone are no good shards: dask read
+    the 90 MB mentee CSV of a 1M x 1M cohort as one partition, and one of two workers then did
+    all the work."""
     shards = max(1, min(n, 2 * max(workers, 1)))
     b = np.linspace(0, n, shards + 1).round().astype(np.int64)
     if lengths is not None:
