@@ -43,21 +43,27 @@ def single(data):
 
 
 def test_same_result_with_dask_frames(client, data, single):
+    from mentormatch import _dask
+
     mentors, mentees = data
+    dd_mentees = dd.from_pandas(mentees, npartitions=3)
     with distributed.get_task_stream(client) as stream:
         r = mm.match(
             dd.from_pandas(mentors, npartitions=2),
-            dd.from_pandas(mentees, npartitions=3),
+            dd_mentees,
             config=CFG,
             solver="heuristic",
             client=client,
         )
     same(r, single)
     assert r.notes == single.notes
-    # The passes ran on the workers: one candidate task per mentee partition, and pricing
-    # tasks for every round.
+    # The passes ran on the workers: one candidate task per shard (2 per worker, also cut at
+    # the 3 mentee partitions), and pricing tasks for every round.
     keys = [str(t["key"]) for t in stream.data]
-    assert sum(k.startswith("mentormatch-candidates-") for k in keys) == 3
+    lengths = [len(p) for p in dd_mentees.partitions]
+    shards = len(_dask.shard_bounds(len(mentees), lengths, 2)) - 1
+    assert shards >= 4
+    assert sum(k.startswith("mentormatch-candidates-") for k in keys) == shards
     rounds = sum(n.startswith("pricing round") for n in single.notes)
     assert len({k.rsplit("-", 1)[0] for k in keys if k.startswith("mentormatch-price-")}) == rounds
 
