@@ -52,3 +52,13 @@ pub(super) fn lay_out(compiled: &[Compiled]) -> (Vec<Crit>, usize) {
         .collect();
     (crits, stride)
 }
+
+/// Whether the index keeps its node summaries per criterion (the fast path of the bound): every
+/// set criterion fits in one word, and no criterion is a ranked preference (not summarised per
+/// node).
+pub(super) fn fast_path(compiled: &[Compiled], crits: &[Crit]) -> bool {
+    crits.iter().all(|c| match c.nodes {
+        NodeData::Sets { words } => words == 1,
+        _ => true,
+    }) && !compiled.iter().any(|c| c.kind == CriterionKind::Preference)
+}

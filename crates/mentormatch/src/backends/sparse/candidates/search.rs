@@ -225,11 +225,7 @@ impl CandidateIndex {
                     if b == f64::NEG_INFINITY {
                         continue;
                     }
-                    if b <= floor {
-                        cut = true;
-                        continue;
-                    }
-                    if cannot_enter(&list, k, b, evals.get() > tie_budget) {
+                    if b <= floor || cannot_enter(&list, k, b, evals.get() > tie_budget) {
                         // Never popped before the search stops.
                         cut = true;
                     } else {
@@ -253,11 +249,7 @@ impl CandidateIndex {
                 {
                     continue;
                 }
-                if b <= floor {
-                    cut = true;
-                    continue;
-                }
-                if cannot_enter(&list, k, b, evals.get() > tie_budget) {
+                if b <= floor || cannot_enter(&list, k, b, evals.get() > tie_budget) {
                     cut = true;
                     continue;
                 }

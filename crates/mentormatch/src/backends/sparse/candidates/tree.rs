@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::layout::{Crit, NodeData};
+use super::layout::{self, Crit, NodeData};
 use super::search::ord_bits;
 use crate::criteria::CriterionKind;
 use crate::score::{Compiled, Values};
@@ -332,10 +332,7 @@ impl Shape {
         // Fast path: every set criterion fits in one word; summaries per criterion, so that a
         // node's siblings are evaluated criterion by criterion over consecutive memory.
         // Ranked preferences are not summarised per node (see `bound`): the general path.
-        let fits = crits.iter().all(|c| match &c.nodes {
-            NodeData::Sets { words, .. } => *words == 1,
-            _ => true,
-        }) && !compiled.iter().any(|c| c.kind == CriterionKind::Preference);
+        let fits = layout::fast_path(compiled, crits);
         let mut soa = Vec::new();
         if fits {
             for (ci, c) in crits.iter().enumerate() {

@@ -15,10 +15,9 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use super::layout::{self, NodeData};
+use super::layout;
 use super::tree::Shape;
 use super::CandidateIndex;
-use crate::criteria::CriterionKind;
 use crate::error::{Error, InputError, Location, Result};
 use crate::problem::Problem;
 
@@ -61,10 +60,7 @@ impl CandidateIndex {
             rmp_serde::from_slice(payload).map_err(|e| bad(&format!("cannot decode: {e}")))?;
         let compiled = Arc::clone(problem.scorer().compiled());
         let (crits, stride) = layout::lay_out(&compiled);
-        let fits = crits.iter().all(|c| match c.nodes {
-            NodeData::Sets { words } => words == 1,
-            _ => true,
-        }) && !compiled.iter().any(|c| c.kind == CriterionKind::Preference);
+        let fits = layout::fast_path(&compiled, &crits);
         check_shape(&shape, problem.n_mentors(), stride, crits.len(), fits).map_err(|w| bad(&w))?;
         Ok(CandidateIndex {
             compiled,
