@@ -14,6 +14,8 @@
 
 use std::collections::VecDeque;
 
+use rayon::prelude::*;
+
 use crate::backends::sparse::assign::Assign;
 use crate::backends::sparse::Prepared;
 
@@ -91,46 +93,22 @@ fn columns(prep: &Prepared) -> (Vec<usize>, Vec<(u32, f64)>) {
 /// above what any other mentee could gain there, and only raises the chosen mentee's profit),
 /// so the assignment is within `n ε` of the optimum over the candidates and the prices are
 /// near-optimal duals.
-#[allow(clippy::too_many_arguments)]
 fn reverse(
-    prep: &Prepared,
     cols: &(Vec<usize>, Vec<(u32, f64)>),
-    mentor_of_place: &[u32],
-    price: &mut [f64],
-    holder: &mut [u32],
-    of: &mut [u32],
+    market: &mut Market,
     eps: f64,
     budget: u64,
     stop: &dyn Fn() -> bool,
 ) -> u64 {
-    let n = prep.cands.n();
     let (start, col) = (&cols.0, &cols.1);
-    // Score of each mentee at the mentor it holds a place of.
-    let mut own = vec![0.0f64; n];
-    for &i in &prep.free {
-        if of[i] != u32::MAX {
-            let j = mentor_of_place[of[i] as usize];
-            let (js, ss) = prep.cands.row(i);
-            if let Some(x) = js.iter().position(|&x| x == j) {
-                own[i] = ss[x];
-            }
-        }
-    }
-    let profit = |i: usize, own: &[f64], of: &[u32], price: &[f64]| -> f64 {
-        if of[i] == u32::MAX {
-            0.0
-        } else {
-            own[i] - price[of[i] as usize]
-        }
-    };
-    let mut queue: VecDeque<u32> = (0..price.len())
-        .filter(|&q| holder[q] == u32::MAX && price[q] > 0.0)
+    let mut queue: VecDeque<u32> = (0..market.price.len())
+        .filter(|&q| market.holder[q] == u32::MAX && market.price[q] > 0.0)
         .map(|q| q as u32)
         .collect();
     let mut steps = 0u64;
     while let Some(q) = queue.pop_front() {
         let q = q as usize;
-        if holder[q] != u32::MAX || price[q] <= 0.0 {
+        if market.holder[q] != u32::MAX || market.price[q] <= 0.0 {
             continue;
         }
         steps += 1;
@@ -138,11 +116,11 @@ fn reverse(
             // Still a valid assignment; empty places just keep their prices.
             break;
         }
-        let j = mentor_of_place[q] as usize;
+        let j = market.mentor_of_place[q] as usize;
         let mut b1 = (f64::NEG_INFINITY, u32::MAX, 0.0f64);
         let mut b2 = f64::NEG_INFINITY;
         for &(i, s) in &col[start[j]..start[j + 1]] {
-            let beta = s - profit(i as usize, &own, of, price);
+            let beta = s - market.profit[i as usize];
             if beta > b1.0 {
                 b2 = b1.0;
                 b1 = (beta, i, s);
@@ -151,25 +129,156 @@ fn reverse(
             }
         }
         if b1.0 <= 0.0 || b1.1 == u32::MAX {
-            price[q] = 0.0;
+            market.set_price(q, 0.0);
             continue;
         }
         let (_, i, s) = b1;
-        let i = i as usize;
-        price[q] = (b2 - eps).max(0.0).min(price[q]);
-        let old = of[i];
-        holder[q] = i as u32;
-        of[i] = q as u32;
-        own[i] = s;
-        if old != u32::MAX {
-            let old = old as usize;
-            holder[old] = u32::MAX;
-            if price[old] > 0.0 {
+        let new = (b2 - eps).max(0.0).min(market.price[q]);
+        market.set_price(q, new);
+        if let Some(old) = market.take(i as usize, q, s) {
+            if market.price[old] > 0.0 {
                 queue.push_back(old as u32);
             }
         }
     }
     steps
+}
+
+/// The places, their prices and holders, with two summaries kept up to date so that a bid
+/// reads one record per row entry: each mentor's cheapest and second cheapest place, and each
+/// mentee's profit at the place it holds.
+///
+/// # Why
+/// At a million mentees the auction made some 40 million bids and reverse steps per run, each
+/// over a row or column of about a hundred entries. Reading a mentor's places (its offsets,
+/// then its prices) and a mentee's profit (its place, that place's price, its score there) cost
+/// several cache misses per entry; the summaries cost one. They change only when a place's
+/// price or holder changes, and a held place's price changes only together with its holder.
+struct Market {
+    /// Mentor `j` owns places `first[j]..first[j + 1]`.
+    first: Vec<usize>,
+    mentor_of_place: Vec<u32>,
+    price: Vec<f64>,
+    /// Per place: the mentee holding it (`u32::MAX`: empty).
+    holder: Vec<u32>,
+    /// Per mentee: the place it holds (`u32::MAX`: none).
+    of: Vec<u32>,
+    /// Per mentee: its score at the place it holds minus that place's price (0 when none).
+    profit: Vec<f64>,
+    /// Per mentor: its cheapest place (the first of equal ones), that price and the second
+    /// cheapest (`+inf` with one place); a mentor without places has price `+inf`.
+    low: Vec<Low>,
+}
+
+#[derive(Clone, Copy)]
+struct Low {
+    price: f64,
+    second: f64,
+    place: u32,
+}
+
+impl Market {
+    fn new(remaining: &[u32], n: usize) -> Market {
+        let m = remaining.len();
+        let mut first = Vec::with_capacity(m + 1);
+        first.push(0usize);
+        for &c in remaining {
+            first.push(first[first.len() - 1] + c as usize);
+        }
+        let places = first[m];
+        let mut mentor_of_place = vec![0u32; places];
+        for j in 0..m {
+            mentor_of_place[first[j]..first[j + 1]].fill(j as u32);
+        }
+        let mut market = Market {
+            first,
+            mentor_of_place,
+            price: vec![0.0; places],
+            holder: vec![u32::MAX; places],
+            of: vec![u32::MAX; n],
+            profit: vec![0.0; n],
+            low: Vec::new(),
+        };
+        market.low = (0..m).map(|j| market.lowest(j)).collect();
+        market
+    }
+
+    fn lowest(&self, j: usize) -> Low {
+        let (a, b) = (self.first[j], self.first[j + 1]);
+        if a == b {
+            return Low {
+                price: f64::INFINITY,
+                second: f64::INFINITY,
+                place: u32::MAX,
+            };
+        }
+        let mut best = (a, self.price[a]);
+        let mut second = f64::INFINITY;
+        for (p, &pp) in self.price.iter().enumerate().take(b).skip(a + 1) {
+            if pp < best.1 {
+                second = best.1;
+                best = (p, pp);
+            } else if pp < second {
+                second = pp;
+            }
+        }
+        Low {
+            price: best.1,
+            second,
+            place: best.0 as u32,
+        }
+    }
+
+    fn set_price(&mut self, q: usize, value: f64) {
+        self.price[q] = value;
+        let j = self.mentor_of_place[q] as usize;
+        self.low[j] = self.lowest(j);
+    }
+
+    /// Mentee `i` takes place `q` (scoring `s` there) at its current price, leaving the place
+    /// it held empty; returns that place.
+    fn take(&mut self, i: usize, q: usize, s: f64) -> Option<usize> {
+        let old = self.of[i];
+        self.holder[q] = i as u32;
+        self.of[i] = q as u32;
+        self.profit[i] = s - self.price[q];
+        (old != u32::MAX).then(|| {
+            self.holder[old as usize] = u32::MAX;
+            old as usize
+        })
+    }
+
+    /// Mentee `i` leaves its place, if any.
+    fn release(&mut self, i: usize) {
+        let p = self.of[i];
+        if p != u32::MAX {
+            self.holder[p as usize] = u32::MAX;
+            self.of[i] = u32::MAX;
+            self.profit[i] = 0.0;
+        }
+    }
+
+    /// Whether mentee `i` holds a place within `eps` of its best option over its row.
+    fn content(&self, js: &[u32], ss: &[f64], i: usize, eps: f64) -> bool {
+        let p = self.of[i];
+        if p == u32::MAX {
+            return false;
+        }
+        let held = self.mentor_of_place[p as usize];
+        let mut own = f64::NEG_INFINITY;
+        let mut best = f64::NEG_INFINITY;
+        for (&j, &s) in js.iter().zip(ss) {
+            let low = self.low[j as usize];
+            if low.price == f64::INFINITY {
+                continue;
+            }
+            if j == held {
+                own = s - self.price[p as usize];
+            }
+            best = best.max(s - low.price);
+        }
+        own >= best - eps
+    }
 }
 
 /// Resumes an auction after candidates were added (column generation): the places keep their
@@ -212,55 +321,33 @@ fn run_from(
 ) -> Option<Auction> {
     let n = prep.cands.n();
     let m = prep.remaining.len();
-    // Places: mentor j owns places first[j]..first[j + 1].
-    let mut first = Vec::with_capacity(m + 1);
-    first.push(0usize);
-    for &c in &prep.remaining {
-        first.push(first[first.len() - 1] + c as usize);
-    }
-    let places = first[m];
-    let mut price = vec![0.0f64; places];
+    let mut market = Market::new(&prep.remaining, n);
+    let places = market.price.len();
     if let Some(v) = init {
         for j in 0..m {
-            price[first[j]..first[j + 1]].fill(v[j].max(0.0));
+            let (a, b) = (market.first[j], market.first[j + 1]);
+            market.price[a..b].fill(v[j].max(0.0));
+            market.low[j] = market.lowest(j);
         }
     }
-    let mut holder = vec![u32::MAX; places];
-    let mut of = vec![u32::MAX; n]; // place held by mentee
     let mut eps = eps0;
     let mut bids = 0u64;
     let budget = max_bids_per_mentee * prep.free.len() as u64;
-    // Cheapest and second cheapest place of mentor j.
-    let cheapest = |price: &[f64], j: usize| -> (usize, f64, f64) {
-        let (a, b) = (first[j], first[j + 1]);
-        let mut best = (a, price[a]);
-        let mut second = f64::INFINITY;
-        for (p, &pp) in price.iter().enumerate().take(b).skip(a + 1) {
-            if pp < best.1 {
-                second = best.1;
-                best = (p, pp);
-            } else if pp < second {
-                second = pp;
-            }
-        }
-        (best.0, best.1, second)
-    };
-    let mut mentor_of_place = vec![0u32; places];
-    for j in 0..m {
-        for x in &mut mentor_of_place[first[j]..first[j + 1]] {
-            *x = j as u32;
-        }
-    }
     let cols = columns(prep);
     let mut queue: VecDeque<u32> = VecDeque::new();
     match warm {
         Some(w) if w.place_price.len() == places && w.place_of.len() == n => {
-            price.copy_from_slice(&w.place_price);
+            market.price.copy_from_slice(&w.place_price);
+            for j in 0..m {
+                market.low[j] = market.lowest(j);
+            }
             for &i in &prep.free {
                 let p = w.place_of[i];
                 if p != u32::MAX {
-                    of[i] = p;
-                    holder[p as usize] = i as u32;
+                    let j = market.mentor_of_place[p as usize];
+                    let (js, ss) = prep.cands.row(i);
+                    let s = js.iter().position(|&x| x == j).map_or(0.0, |x| ss[x]);
+                    market.take(i, p as usize, s);
                 }
             }
         }
@@ -270,32 +357,23 @@ fn run_from(
     // phase's ε of their best option (all of them in a cold start), and ends with a reverse
     // pass, so prices are never left on empty places from one phase to the next.
     loop {
-        for &i in &prep.free {
-            let p = of[i];
-            let keep = p != u32::MAX && {
+        // Which mentees to release reads the market only: decided in parallel, applied in
+        // mentee order.
+        let content: Vec<bool> = prep
+            .free
+            .par_iter()
+            .map(|&i| {
                 let (js, ss) = prep.cands.row(i);
-                let mut own = f64::NEG_INFINITY;
-                let mut best = f64::NEG_INFINITY;
-                for (&j, &s) in js.iter().zip(ss) {
-                    let j = j as usize;
-                    if prep.remaining[j] == 0 {
-                        continue;
-                    }
-                    if (first[j]..first[j + 1]).contains(&(p as usize)) {
-                        own = s - price[p as usize];
-                    }
-                    best = best.max(s - cheapest(&price, j).1);
-                }
-                own >= best - eps
-            };
+                market.content(js, ss, i, eps)
+            })
+            .collect();
+        for (&i, &keep) in prep.free.iter().zip(&content) {
             if !keep {
-                if p != u32::MAX {
-                    holder[p as usize] = u32::MAX;
-                    of[i] = u32::MAX;
-                }
+                market.release(i);
                 queue.push_back(i as u32);
             }
         }
+        drop(content);
         let mut phase_bids = 0u64;
         while let Some(i) = queue.pop_front() {
             let i = i as usize;
@@ -304,50 +382,42 @@ fn run_from(
                 return None;
             }
             let (js, ss) = prep.cands.row(i);
-            let mut best: Option<(usize, f64, f64)> = None; // (place, value, same mentor's next)
+            // (place, value, same mentor's next, score)
+            let mut best: Option<(u32, f64, f64, f64)> = None;
             let mut w2 = f64::NEG_INFINITY;
             for (&j, &s) in js.iter().zip(ss) {
-                let j = j as usize;
-                if prep.remaining[j] == 0 {
+                let low = market.low[j as usize];
+                if low.price == f64::INFINITY {
                     continue;
                 }
-                let (p, pp, second) = cheapest(&price, j);
-                let w = s - pp;
+                let w = s - low.price;
                 match best {
-                    Some((_, bw, _)) if w <= bw => w2 = w2.max(w),
+                    Some((_, bw, _, _)) if w <= bw => w2 = w2.max(w),
                     _ => {
-                        if let Some((_, bw, _)) = best {
+                        if let Some((_, bw, _, _)) = best {
                             w2 = w2.max(bw);
                         }
-                        best = Some((p, w, s - second));
+                        best = Some((low.place, w, s - low.second, s));
                     }
                 }
             }
-            let (p, w1, same_next) = best?;
+            let (p, w1, same_next, s) = best?;
+            let p = p as usize;
             let w2 = w2.max(same_next);
             // A mentee with a single option bids a bounded step (keeps prices meaningful).
             let step = if w2.is_finite() { w1 - w2 } else { w1.max(0.0) };
-            price[p] += step + eps;
-            let old = holder[p];
-            holder[p] = i as u32;
-            of[i] = p as u32;
+            let raised = market.price[p] + (step + eps);
+            market.set_price(p, raised);
+            let old = market.holder[p];
+            market.take(i, p, s);
             if old != u32::MAX {
-                of[old as usize] = u32::MAX;
+                market.of[old as usize] = u32::MAX;
+                market.profit[old as usize] = 0.0;
                 queue.push_back(old);
             }
         }
         bids += phase_bids;
-        bids += reverse(
-            prep,
-            &cols,
-            &mentor_of_place,
-            &mut price,
-            &mut holder,
-            &mut of,
-            eps,
-            budget,
-            stop,
-        );
+        bids += reverse(&cols, &mut market, eps, budget, stop);
         if eps <= eps_final {
             break;
         }
@@ -355,14 +425,16 @@ fn run_from(
     }
     let mut assign = Assign::new(n, m);
     for &i in &prep.free {
-        if of[i] != u32::MAX {
-            assign.set(i, mentor_of_place[of[i] as usize] as usize);
+        if market.of[i] != u32::MAX {
+            assign.set(i, market.mentor_of_place[market.of[i] as usize] as usize);
         }
     }
-    let prices = (0..m)
-        .map(|j| {
-            if first[j + 1] > first[j] {
-                cheapest(&price, j).1.max(0.0)
+    let prices = market
+        .low
+        .iter()
+        .map(|low| {
+            if low.price.is_finite() {
+                low.price.max(0.0)
             } else {
                 0.0
             }
@@ -372,7 +444,7 @@ fn run_from(
         assign,
         prices,
         bids,
-        place_price: price,
-        place_of: of,
+        place_price: market.price,
+        place_of: market.of,
     })
 }
