@@ -17,6 +17,7 @@ use std::collections::VecDeque;
 use rayon::prelude::*;
 
 use crate::backends::sparse::assign::Assign;
+use crate::backends::sparse::columns::Columns;
 use crate::backends::sparse::Prepared;
 
 /// Outcome of an auction: the assignment and per-mentor prices (cheapest place, `>= 0`).
@@ -32,11 +33,14 @@ pub(crate) struct Auction {
 }
 
 /// Runs the auction from ε = `eps0` down to `eps_final` (divided by `factor` per phase),
-/// from prices `init` (per mentor) or zero.
+/// from prices `init` (per mentor) or zero. `cols` are the columns of `prep`'s rows (built by
+/// the caller, which hands them on to the price refinement).
 /// `None` when the bid budget (`max_bids_per_mentee` × mentees per phase) runs out or a free
 /// mentee has no candidate with a place.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     prep: &Prepared,
+    cols: &Columns,
     eps0: f64,
     eps_final: f64,
     factor: f64,
@@ -46,6 +50,7 @@ pub(crate) fn run(
 ) -> Option<Auction> {
     run_from(
         prep,
+        cols,
         eps0,
         eps_final,
         factor,
@@ -54,30 +59,6 @@ pub(crate) fn run(
         None,
         stop,
     )
-}
-
-/// Per mentor, the free mentees listing it and their scores (offsets, entries).
-fn columns(prep: &Prepared) -> (Vec<usize>, Vec<(u32, f64)>) {
-    let m = prep.remaining.len();
-    let mut start = vec![0usize; m + 1];
-    for &i in &prep.free {
-        for &j in prep.cands.row(i).0 {
-            start[j as usize + 1] += 1;
-        }
-    }
-    for j in 0..m {
-        start[j + 1] += start[j];
-    }
-    let mut fill = start.clone();
-    let mut col = vec![(0u32, 0f64); start[m]];
-    for &i in &prep.free {
-        let (js, ss) = prep.cands.row(i);
-        for (&j, &s) in js.iter().zip(ss) {
-            col[fill[j as usize]] = (i as u32, s);
-            fill[j as usize] += 1;
-        }
-    }
-    (start, col)
 }
 
 /// Reverse auction (Bertsekas and Castañon's treatment of asymmetric problems): every empty
@@ -94,13 +75,12 @@ fn columns(prep: &Prepared) -> (Vec<usize>, Vec<(u32, f64)>) {
 /// so the assignment is within `n ε` of the optimum over the candidates and the prices are
 /// near-optimal duals.
 fn reverse(
-    cols: &(Vec<usize>, Vec<(u32, f64)>),
+    cols: &Columns,
     market: &mut Market,
     eps: f64,
     budget: u64,
     stop: &dyn Fn() -> bool,
 ) -> u64 {
-    let (start, col) = (&cols.0, &cols.1);
     let mut queue: VecDeque<u32> = (0..market.price.len())
         .filter(|&q| market.holder[q] == u32::MAX && market.price[q] > 0.0)
         .map(|q| q as u32)
@@ -119,7 +99,7 @@ fn reverse(
         let j = market.mentor_of_place[q] as usize;
         let mut b1 = (f64::NEG_INFINITY, u32::MAX, 0.0f64);
         let mut b2 = f64::NEG_INFINITY;
-        for &(i, s) in &col[start[j]..start[j + 1]] {
+        for &(i, s) in cols.of(j) {
             let beta = s - market.profit[i as usize];
             if beta > b1.0 {
                 b2 = b1.0;
@@ -290,6 +270,7 @@ impl Market {
 /// would drift upward round after round.
 pub(crate) fn resume(
     prep: &Prepared,
+    cols: &Columns,
     prev: &Auction,
     eps0: f64,
     eps: f64,
@@ -298,6 +279,7 @@ pub(crate) fn resume(
 ) -> Option<Auction> {
     run_from(
         prep,
+        cols,
         eps0,
         eps,
         4.0,
@@ -311,6 +293,7 @@ pub(crate) fn resume(
 #[allow(clippy::too_many_arguments)]
 fn run_from(
     prep: &Prepared,
+    cols: &Columns,
     eps0: f64,
     eps_final: f64,
     factor: f64,
@@ -333,7 +316,6 @@ fn run_from(
     let mut eps = eps0;
     let mut bids = 0u64;
     let budget = max_bids_per_mentee * prep.free.len() as u64;
-    let cols = columns(prep);
     let mut queue: VecDeque<u32> = VecDeque::new();
     match warm {
         Some(w) if w.place_price.len() == places && w.place_of.len() == n => {
@@ -417,7 +399,7 @@ fn run_from(
             }
         }
         bids += phase_bids;
-        bids += reverse(&cols, &mut market, eps, budget, stop);
+        bids += reverse(cols, &mut market, eps, budget, stop);
         if eps <= eps_final {
             break;
         }

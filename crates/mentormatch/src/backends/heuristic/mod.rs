@@ -41,6 +41,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::backends::sparse::assign::Assign;
+use crate::backends::sparse::columns::Columns;
 use crate::backends::sparse::feasibility::{complete, feasible_candidates};
 use crate::backends::sparse::{self, bound, Prepared};
 use crate::error::{Error, Result};
@@ -367,7 +368,13 @@ pub fn solve_with_passes(
         // certificate); the other starts: greedy by regret with noise. Above LARGE mentees the
         // auction alone (plus local search) is used unless more starts are configured.
         p.stage("auction", 0);
-        let mut auction = auction::run(&prep, 10.0, AUCTION_EPS, 4.0, 500, None, &stop);
+        // The rows by mentor, for the auction's reverse steps and then the price refinement
+        // (built once per candidate set, dropped before pricing grows the rows).
+        let m = prep.remaining.len();
+        let mut cols = Some(Columns::new(&prep.cands, &prep.free, m));
+        let mut auction = cols
+            .as_ref()
+            .and_then(|c| auction::run(&prep, c, 10.0, AUCTION_EPS, 4.0, 500, None, &stop));
         // Column generation: price every allowed pair against the auction's prices; pairs
         // that beat their mentee's row join the candidates and the auction resumes from its
         // prices, until no pair outside the rows could improve the LP (then the rows hold an
@@ -390,13 +397,18 @@ pub fn solve_with_passes(
             let t = Instant::now();
             // Prices for pricing and the certificate: the auction's, with the prices of empty
             // places brought down (see `bound::refine`).
+            let c = cols
+                .take()
+                .unwrap_or_else(|| Columns::new(&prep.cands, &prep.free, m));
             let v = bound::refine(
                 &prep.cands,
+                &c,
                 &prep.free,
                 &prep.remaining,
                 &a.prices,
                 REFINE_SWEEPS,
             );
+            drop(c);
             t_refine += t.elapsed().as_secs_f64();
             let t = Instant::now();
             // Mentees whose row got dearer than their last certificate by at most this much keep
@@ -485,10 +497,12 @@ pub fn solve_with_passes(
             } else {
                 4.0 * AUCTION_EPS
             };
-            match auction::resume(&prep, a, eps0, AUCTION_EPS, 500, &stop) {
+            let c = Columns::new(&prep.cands, &prep.free, m);
+            match auction::resume(&prep, &c, a, eps0, AUCTION_EPS, 500, &stop) {
                 Some(b) => auction = Some(b),
                 None => break,
             }
+            cols = Some(c);
             if crate::progress::trace() {
                 eprintln!(
                     "[{:.1} s, cpu {:.1} s] auction resumed",

@@ -76,6 +76,7 @@ use super::sparse_repair::SparseState;
 use super::ABS_TOL;
 use crate::backends::heuristic::auction::{self, Auction};
 use crate::backends::sparse::candidates::Candidates;
+use crate::backends::sparse::columns::Columns;
 use crate::backends::sparse::{self, feasibility, lap, Prepared};
 use crate::error::{Error, Result};
 use crate::goals::Goals;
@@ -171,9 +172,10 @@ fn solve_sub(
     let m = wprep.remaining.len();
     let n = wprep.cands.n();
     let from_auction = if unmatched == 0 {
+        let cols = Columns::new(&wprep.cands, &wprep.free, m);
         let a = match warm.as_ref() {
-            Some(prev) => auction::resume(wprep, prev, 1.0, AUCTION_EPS, 500, stop),
-            None => auction::run(wprep, 10.0, AUCTION_EPS, 4.0, 500, None, stop),
+            Some(prev) => auction::resume(wprep, &cols, prev, 1.0, AUCTION_EPS, 500, stop),
+            None => auction::run(wprep, &cols, 10.0, AUCTION_EPS, 4.0, 500, None, stop),
         };
         a.map(|a| {
             let v = a.prices.clone();

@@ -62,6 +62,7 @@ use rayon::prelude::*;
 
 use super::assign::Assign;
 use super::candidates::Candidates;
+use super::columns::Columns;
 
 /// `Σ_{i∈free} max(0, t_i, max_j (s_ij - v_j)) + Σ_j cap_j v_j + pinned`. Mentors with no
 /// place left are skipped (their dual can be taken infinite at no cost). Summed in a fixed
@@ -205,38 +206,18 @@ pub fn prices(
 /// Each step never raises the objective over the rows; the prices stay `>= 0`, so any result
 /// is a valid input to [`dual_bound`] or a pricing pass (the bound over *all* pairs is then
 /// recomputed exactly; the descent itself needs no soundness argument).
-pub fn refine(
+pub(crate) fn refine(
     cands: &Candidates,
+    cols: &Columns,
     free: &[usize],
     cap: &[u32],
     v: &[f64],
     sweeps: usize,
 ) -> Vec<f64> {
     let m = cap.len();
+    debug_assert_eq!(cols.mentors(), m);
     let n = cands.n();
     let mut v = v.to_vec();
-    // Columns: the mentees listing each mentor (free mentees only), with their row position.
-    let mut count = vec![0usize; m + 1];
-    for &i in free {
-        for &j in cands.row(i).0 {
-            count[j as usize + 1] += 1;
-        }
-    }
-    for j in 0..m {
-        count[j + 1] += count[j];
-    }
-    let start = count.clone();
-    let mut fill = count;
-    let mut col = vec![(0u32, 0f64); start[m]];
-    for &i in free {
-        let (js, ss) = cands.row(i);
-        for (&j, &s) in js.iter().zip(ss) {
-            let j = j as usize;
-            col[fill[j]] = (i as u32, s);
-            fill[j] += 1;
-        }
-    }
-    drop(fill);
     // Per mentee: best and second best `s - v` over its row (mentors with places), with the
     // best's mentor; both at least 0 (the `u_i >= 0` floor).
     let top2 = |i: usize, v: &[f64]| -> (f64, u32, f64) {
@@ -258,8 +239,9 @@ pub fn refine(
         (b1, a1, b2)
     };
     let mut top: Vec<(f64, u32, f64)> = vec![(0.0, u32::MAX, 0.0); n];
-    for &i in free {
-        top[i] = top2(i, &v);
+    let firsts: Vec<(f64, u32, f64)> = free.par_iter().map(|&i| top2(i, &v)).collect();
+    for (&i, t) in free.iter().zip(firsts) {
+        top[i] = t;
     }
     let mut d: Vec<f64> = Vec::new();
     for _ in 0..sweeps {
@@ -270,7 +252,7 @@ pub fn refine(
             }
             let r = cap[j] as usize;
             d.clear();
-            for &(i, s) in &col[start[j]..start[j + 1]] {
+            for &(i, s) in cols.of(j) {
                 let (b1, a1, b2) = top[i as usize];
                 let w = if a1 as usize == j { b2 } else { b1 };
                 let di = s - w;
@@ -290,7 +272,7 @@ pub fn refine(
             moved = true;
             let old = v[j];
             v[j] = new;
-            for &(i, s) in &col[start[j]..start[j + 1]] {
+            for &(i, s) in cols.of(j) {
                 let i = i as usize;
                 let (b1, a1, b2) = top[i];
                 let x = s - new;

@@ -10,6 +10,7 @@
 pub mod assign;
 pub mod bound;
 pub mod candidates;
+pub(crate) mod columns;
 pub(crate) mod feasibility;
 pub mod lap;
 #[cfg(test)]
@@ -666,18 +667,18 @@ pub fn run_price_job(
     // tight (see `CandidateIndex::regrouped`). Built by whoever runs the job (once per pass),
     // so that a shard job on another machine searches the same tree as this process.
     let priced = index.priced(job.v, job.masked, PRICE_STEP);
-    let (index, prices, masked) = (&priced.index, &priced.prices, &priced.masked_prices);
+    let (index, prices, masked) = (&priced.index, &priced.prices, &priced.masked);
     let part: Vec<(PriceAnswer, SearchStats)> = job
         .queries
         .par_iter()
         .map_init(candidates::Scratch::default, |scratch, q| {
             let mut st = SearchStats::default();
-            let p = match (masked, q.restricted) {
-                (Some(w), true) => w,
-                _ => prices,
+            let (tree, p) = match (masked, q.restricted) {
+                (Some((tree, w)), true) => (tree, w),
+                _ => (index, prices),
             };
             let ans =
-                index.query_priced_above(problem, q.mentee, job.k, p, q.floor, scratch, &mut st);
+                tree.query_priced_above(problem, q.mentee, job.k, p, q.floor, scratch, &mut st);
             (ans, st)
         })
         .collect();

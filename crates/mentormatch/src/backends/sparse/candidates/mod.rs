@@ -100,13 +100,14 @@ impl Clone for CandidateIndex {
 #[derive(Debug)]
 pub(crate) struct PricedIndex {
     v: Vec<f64>,
-    masked: Option<Vec<f64>>,
+    masked_v: Option<Vec<f64>>,
     /// The tree regrouped by price class ([`CandidateIndex::regrouped`]).
     pub(crate) index: CandidateIndex,
     /// `v` per node of `index`.
     pub(crate) prices: Prices,
-    /// `masked` per node of `index`.
-    pub(crate) masked_prices: Option<Prices>,
+    /// For restricted searches: the tree regrouped by the `masked` prices, and those prices per
+    /// node of it.
+    pub(crate) masked: Option<(CandidateIndex, Prices)>,
 }
 
 /// Bit-for-bit equality of two price vectors.
@@ -143,7 +144,7 @@ impl CandidateIndex {
         // Held while building, so that concurrent jobs of one pass wait for one build.
         let mut cache = self.priced.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(p) = cache.as_ref() {
-            let masked_same = match (&p.masked, masked) {
+            let masked_same = match (&p.masked_v, masked) {
                 (None, None) => true,
                 (Some(a), Some(b)) => same(a, b),
                 _ => false,
@@ -156,20 +157,29 @@ impl CandidateIndex {
         *cache = None;
         let index = self.regrouped(v, step);
         let prices = index.prices(v);
-        let masked_prices = masked.map(|w| index.prices(w));
+        // Restricted searches get their own tree, regrouped by the masked prices: in the tree
+        // regrouped by `v`, the mentors that got cheaper are spread over nearly every node, so
+        // a node's lowest masked price was rarely `+inf` and a restricted search cost about as
+        // much as a full one. Regrouped by the masked prices, the mentors priced `+inf` form
+        // one class that the search never enters.
+        let masked_tree = masked.map(|w| {
+            let tree = self.regrouped(w, step);
+            let prices = tree.prices(w);
+            (tree, prices)
+        });
         let p = Arc::new(PricedIndex {
             v: v.to_vec(),
-            masked: masked.map(<[f64]>::to_vec),
+            masked_v: masked.map(<[f64]>::to_vec),
             index,
             prices,
-            masked_prices,
+            masked: masked_tree,
         });
         *cache = Some(Arc::clone(&p));
         p
     }
 
     /// The same index with its mentors regrouped by price: the tree's first split is by price
-    /// class (`floor(v_j / step)`), then by values as in [`CandidateIndex::new`]. Any tree gives
+    /// class (`floor(v_j / step)`; `+inf` apart), then by values as in [`CandidateIndex::new`]. Any tree gives
     /// the same sound answers; this one makes [`CandidateIndex::query_priced_above`] cheap,
     /// since a node's lowest price is then close to every member's price. With one tree by
     /// values alone, nearly every node holds some mentor priced 0 (an empty place), so the
@@ -181,7 +191,10 @@ impl CandidateIndex {
         let class: Vec<u64> = v
             .iter()
             .map(|&x| {
-                if x.is_finite() && x > 0.0 {
+                if x == f64::INFINITY {
+                    // Masked out (see `priced`): a class of its own.
+                    u64::MAX
+                } else if x.is_finite() && x > 0.0 {
                     ((x / step).floor() as u64).saturating_add(1)
                 } else {
                     0
