@@ -307,9 +307,9 @@ fn run_from(
     let mut market = Market::new(&prep.remaining, n);
     let places = market.price.len();
     if let Some(v) = init {
-        for j in 0..m {
+        for (j, &vj) in v.iter().enumerate().take(m) {
             let (a, b) = (market.first[j], market.first[j + 1]);
-            market.price[a..b].fill(v[j].max(0.0));
+            market.price[a..b].fill(vj.max(0.0));
             market.low[j] = market.lowest(j);
         }
     }
