@@ -388,3 +388,77 @@ proptest! {
         prop_assert!((s.objective - d.objective).abs() < 1e-6, "sparse {} dense {}", s.objective, d.objective);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The auction over complete rows (forward bids, reverse steps, ε-scaling, its cached
+    /// cheapest places and profits) ends within `n ε` of the dense optimum and never above it;
+    /// resumed from its own state it stays so. The columns it reads are the rows transposed.
+    #[test]
+    fn auction_is_within_n_eps_of_the_optimum(n in 5usize..40, extra in 0usize..20, seed in any::<u64>(), forbid in any::<u8>()) {
+        use crate::backends::heuristic::auction;
+        use crate::backends::sparse::columns::Columns;
+        // Synthetic cohorts have popular mentors, so mentees compete and prices rise.
+        let mut cohort = crate::synthetic::synthetic_cohort(n, n / 2 + extra, seed);
+        for mentor in &mut cohort.mentors {
+            mentor.capacity = mentor.capacity.min(2);
+        }
+        let m = cohort.mentors.len();
+        let cfg = with_rules(config(false, SolverKind::Exact, m), &cohort, forbid, false, None);
+        let Ok(problem) = Problem::new(cohort.clone(), cfg, vec![]) else { return Ok(()); };
+        if problem.n_mentees() == 0 {
+            return Ok(());
+        }
+        let Ok(dense) = mentormatch::solve(&problem) else { return Ok(()); };
+        let prep = Prepared::new(&problem, m, &NoProgress);
+        let cols = Columns::new(&prep.cands, &prep.free, prep.remaining.len());
+        for j in 0..m {
+            let want: Vec<(u32, f64)> = prep
+                .free
+                .iter()
+                .flat_map(|&i| {
+                    let (js, ss) = prep.cands.row(i);
+                    js.iter()
+                        .zip(ss)
+                        .filter(|(&x, _)| x as usize == j)
+                        .map(move |(_, &s)| (i as u32, s))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            prop_assert_eq!(cols.of(j), &want[..]);
+        }
+        let eps = 0.01;
+        let n = prep.free.len() as f64;
+        // Complete rows of a feasible cohort: the auction must not give up.
+        let a = auction::run(&prep, &cols, 10.0, eps, 4.0, 500, None, &|| false);
+        prop_assert!(a.is_some(), "the auction gave up on a feasible cohort");
+        let a = a.unwrap();
+        for a in [Some(&a), auction::resume(&prep, &cols, &a, 1.0, eps, 500, &|| false).as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            let total = prep.objective(&a.assign);
+            prop_assert_eq!(prep.assignment(&a.assign).iter().flatten().count(), prep.free.len());
+            prop_assert!(total <= dense.objective + 1e-6, "auction {} above the optimum {}", total, dense.objective);
+            prop_assert!(total >= dense.objective - n * eps - 1e-6, "auction {} more than n eps below the optimum {}", total, dense.objective);
+            prop_assert!(a.prices.iter().all(|&p| p >= 0.0));
+            // The prices are near-optimal duals: with `u_i` the best `s_ij - v_j` over the
+            // (complete) row, `Σ u_i + Σ r_j v_j` bounds the optimum from above (weak duality)
+            // and, since every mentee is within ε of its best option and no empty place keeps a
+            // price, exceeds the assignment by at most `n ε`.
+            let mut dual: f64 = (0..m).map(|j| f64::from(prep.remaining[j]) * a.prices[j]).sum();
+            for &i in &prep.free {
+                let (js, ss) = prep.cands.row(i);
+                dual += js
+                    .iter()
+                    .zip(ss)
+                    .filter(|(&j, _)| prep.remaining[j as usize] > 0)
+                    .map(|(&j, &s)| s - a.prices[j as usize])
+                    .fold(f64::NEG_INFINITY, f64::max);
+            }
+            prop_assert!(dual >= dense.objective - 1e-6, "dual {} below the optimum {}", dual, dense.objective);
+            prop_assert!(dual <= total + n * eps + 1e-6, "dual {} more than n eps above the auction {}", dual, total);
+        }
+    }
+}
