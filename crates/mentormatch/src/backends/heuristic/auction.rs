@@ -179,8 +179,13 @@ impl Market {
             profit: vec![0.0; n],
             low: Vec::new(),
         };
-        market.low = (0..m).map(|j| market.lowest(j)).collect();
+        market.refresh_low();
         market
+    }
+
+    /// Recomputes every mentor's cheapest places (after prices were set wholesale).
+    fn refresh_low(&mut self) {
+        self.low = (0..self.first.len() - 1).map(|j| self.lowest(j)).collect();
     }
 
     fn lowest(&self, j: usize) -> Low {
@@ -310,8 +315,8 @@ fn run_from(
         for (j, &vj) in v.iter().enumerate().take(m) {
             let (a, b) = (market.first[j], market.first[j + 1]);
             market.price[a..b].fill(vj.max(0.0));
-            market.low[j] = market.lowest(j);
         }
+        market.refresh_low();
     }
     let mut eps = eps0;
     let mut bids = 0u64;
@@ -320,9 +325,7 @@ fn run_from(
     match warm {
         Some(w) if w.place_price.len() == places && w.place_of.len() == n => {
             market.price.copy_from_slice(&w.place_price);
-            for j in 0..m {
-                market.low[j] = market.lowest(j);
-            }
+            market.refresh_low();
             for &i in &prep.free {
                 let p = w.place_of[i];
                 if p != u32::MAX {
@@ -391,12 +394,11 @@ fn run_from(
             let raised = market.price[p] + (step + eps);
             market.set_price(p, raised);
             let old = market.holder[p];
-            market.take(i, p, s);
             if old != u32::MAX {
-                market.of[old as usize] = u32::MAX;
-                market.profit[old as usize] = 0.0;
+                market.release(old as usize);
                 queue.push_back(old);
             }
+            market.take(i, p, s);
         }
         bids += phase_bids;
         bids += reverse(cols, &mut market, eps, budget, stop);

@@ -370,11 +370,10 @@ pub fn solve_with_passes(
         p.stage("auction", 0);
         // The rows by mentor, for the auction's reverse steps and then the price refinement
         // (built once per candidate set, dropped before pricing grows the rows).
-        let m = prep.remaining.len();
-        let mut cols = Some(Columns::new(&prep.cands, &prep.free, m));
-        let mut auction = cols
-            .as_ref()
-            .and_then(|c| auction::run(&prep, c, 10.0, AUCTION_EPS, 4.0, 500, None, &stop));
+        let first_cols = Columns::of_rows(&prep);
+        let mut auction =
+            auction::run(&prep, &first_cols, 10.0, AUCTION_EPS, 4.0, 500, None, &stop);
+        let mut cols = Some(first_cols);
         // Column generation: price every allowed pair against the auction's prices; pairs
         // that beat their mentee's row join the candidates and the auction resumes from its
         // prices, until no pair outside the rows could improve the LP (then the rows hold an
@@ -397,9 +396,7 @@ pub fn solve_with_passes(
             let t = Instant::now();
             // Prices for pricing and the certificate: the auction's, with the prices of empty
             // places brought down (see `bound::refine`).
-            let c = cols
-                .take()
-                .unwrap_or_else(|| Columns::new(&prep.cands, &prep.free, m));
+            let c = cols.take().unwrap_or_else(|| Columns::of_rows(&prep));
             let v = bound::refine(
                 &prep.cands,
                 &c,
@@ -497,7 +494,7 @@ pub fn solve_with_passes(
             } else {
                 4.0 * AUCTION_EPS
             };
-            let c = Columns::new(&prep.cands, &prep.free, m);
+            let c = Columns::of_rows(&prep);
             match auction::resume(&prep, &c, a, eps0, AUCTION_EPS, 500, &stop) {
                 Some(b) => auction = Some(b),
                 None => break,

@@ -172,7 +172,7 @@ fn solve_sub(
     let m = wprep.remaining.len();
     let n = wprep.cands.n();
     let from_auction = if unmatched == 0 {
-        let cols = Columns::new(&wprep.cands, &wprep.free, m);
+        let cols = Columns::of_rows(wprep);
         let a = match warm.as_ref() {
             Some(prev) => auction::resume(wprep, &cols, prev, 1.0, AUCTION_EPS, 500, stop),
             None => auction::run(wprep, &cols, 10.0, AUCTION_EPS, 4.0, 500, None, stop),

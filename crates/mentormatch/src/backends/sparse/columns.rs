@@ -7,6 +7,7 @@
 //! refinement always follows an auction over the same rows).
 
 use super::candidates::Candidates;
+use super::Prepared;
 
 /// Column `j` is `entries[start[j]..start[j + 1]]`, as (mentee, score), mentees in the order
 /// of `free`.
@@ -18,7 +19,7 @@ pub(crate) struct Columns {
 
 impl Columns {
     /// The columns of the rows of `free` over `m` mentors.
-    pub(crate) fn new(cands: &Candidates, free: &[usize], m: usize) -> Columns {
+    fn new(cands: &Candidates, free: &[usize], m: usize) -> Columns {
         let mut start = vec![0usize; m + 1];
         for &i in free {
             for &j in cands.row(i).0 {
@@ -38,6 +39,11 @@ impl Columns {
             }
         }
         Columns { start, entries }
+    }
+
+    /// The columns of `prep`'s rows (its free mentees, over all its mentors).
+    pub(crate) fn of_rows(prep: &Prepared) -> Columns {
+        Columns::new(&prep.cands, &prep.free, prep.remaining.len())
     }
 
     /// Mentor `j`'s column.

@@ -412,7 +412,7 @@ proptest! {
         }
         let Ok(dense) = mentormatch::solve(&problem) else { return Ok(()); };
         let prep = Prepared::new(&problem, m, &NoProgress);
-        let cols = Columns::new(&prep.cands, &prep.free, prep.remaining.len());
+        let cols = Columns::of_rows(&prep);
         for j in 0..m {
             let want: Vec<(u32, f64)> = prep
                 .free
