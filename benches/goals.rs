@@ -35,14 +35,14 @@ fn with_north(mut cohort: mentormatch::Cohort, seed: u64) -> mentormatch::Cohort
     let share = (NORTH_SHARE * (2 * n) as f64 / m as f64).clamp(NORTH_SHARE, 0.5);
     for m in &mut cohort.mentors {
         if rng.chance(share) {
-            m.profile.location = Some(NORTH[rng.below(NORTH.len())].to_string());
+            m.profile.location = Some(NORTH[rng.below(NORTH.len())].into());
         } else if m
             .profile
             .location
             .as_deref()
             .is_some_and(|l| NORTH.contains(&l))
         {
-            m.profile.location = Some("Oslo".to_string());
+            m.profile.location = Some("Oslo".into());
         }
     }
     cohort

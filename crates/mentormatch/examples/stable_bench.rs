@@ -64,7 +64,7 @@ fn add_lists(cohort: &mut Cohort, len: usize, mentor_lists: bool, seed: u64) {
             .map(|x| format!("{mentor_prefix}{x}"))
             .collect::<Vec<_>>()
             .join(";");
-        e.profile.extra.insert("preferences".into(), cell);
+        e.profile.extra.insert("preferences".into(), cell.into());
     }
     if mentor_lists {
         // Each mentor ranks the mentees who listed them (up to `len`), in random order.
@@ -82,7 +82,7 @@ fn add_lists(cohort: &mut Cohort, len: usize, mentor_lists: bool, seed: u64) {
                 .map(|x| format!("{mentee_prefix}{x}"))
                 .collect::<Vec<_>>()
                 .join(";");
-            p.profile.extra.insert("preferences".into(), cell);
+            p.profile.extra.insert("preferences".into(), cell.into());
         }
     }
 }

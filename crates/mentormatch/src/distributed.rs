@@ -616,7 +616,7 @@ mod tests {
                 let ranked = [i % 60, (i + 17) % 60, (i + 33) % 60].map(|j| ids[j].clone());
                 e.profile
                     .extra
-                    .insert("preferences".into(), ranked.join(";"));
+                    .insert("preferences".into(), ranked.join(";").into());
             }
             Problem::new(cohort, config(), vec![]).unwrap()
         };

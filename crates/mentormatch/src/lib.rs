@@ -20,6 +20,7 @@ pub mod model;
 pub mod progress;
 pub mod rng;
 pub mod synthetic;
+pub mod text;
 mod values;
 // Ranked preferences: the lists participants give (read by criteria, rules and stability).
 pub mod preferences;
@@ -73,6 +74,7 @@ pub use score::Scorer;
 pub use solver::{Backend, Note, NoteKind, Settings, Solution, SolveStatus};
 pub use stability::{BlockingPair, PriceOfStability};
 pub use synthetic::synthetic_cohort;
+pub use text::{Interner, Text, TextSet};
 
 /// Matches a cohort: compiles the problem, picks the backend the configuration asks for and
 /// returns pairs with explanations. `past_pairs` are earlier rounds' pairs, never made again.

@@ -1,8 +1,10 @@
 //! Participants: who the mentors and mentees are, as their application forms describe them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::text::{Interner, Text, TextSet};
 
 /// What mentors and mentees have in common: identity and the attributes criteria compare.
 ///
@@ -17,22 +19,22 @@ pub struct Profile {
     pub name: Option<String>,
     /// Department (*avdeling*).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
+    pub department: Option<Text>,
     /// Location or region (*geografi*).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<Text>,
     /// Professional background (*faglig bakgrunn*).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub background: Option<String>,
+    pub background: Option<Text>,
     /// Cultural competences (*kulturell kompetanse*), e.g. Sami, languages, immigrant background.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub cultural_competence: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "TextSet::is_empty")]
+    pub cultural_competence: TextSet,
     /// Interests (*fellesnevnere*): culture, sport, travel...
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub interests: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "TextSet::is_empty")]
+    pub interests: TextSet,
     /// Any other column of the application form, kept verbatim so criteria can use it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, String>,
+    pub extra: BTreeMap<Text, Text>,
 }
 
 /// A mentor: offers competences and can take `capacity` mentees.
@@ -42,8 +44,8 @@ pub struct Mentor {
     #[serde(flatten)]
     pub profile: Profile,
     /// Competences the mentor offers (digital, social media, young audiences...).
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub offers: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "TextSet::is_empty")]
+    pub offers: TextSet,
     /// How many mentees this mentor can take (0 = not available this round).
     #[serde(default = "default_capacity")]
     pub capacity: u32,
@@ -56,8 +58,8 @@ pub struct Mentee {
     #[serde(flatten)]
     pub profile: Profile,
     /// Competences the mentee needs.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub needs: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "TextSet::is_empty")]
+    pub needs: TextSet,
 }
 
 fn default_capacity() -> u32 {
@@ -72,7 +74,7 @@ impl Mentor {
                 id: id.into(),
                 ..Profile::default()
             },
-            offers: BTreeSet::new(),
+            offers: TextSet::new(),
             capacity: 1,
         }
     }
@@ -86,7 +88,7 @@ impl Mentee {
                 id: id.into(),
                 ..Profile::default()
             },
-            needs: BTreeSet::new(),
+            needs: TextSet::new(),
         }
     }
 }
@@ -231,18 +233,18 @@ impl Field {
 /// Separator of several values in one cell or custom attribute.
 pub const LIST_SEPARATOR: char = ';';
 
-fn opt(v: &Option<String>) -> FieldValue<'_> {
+fn opt<T: std::ops::Deref<Target = str>>(v: &Option<T>) -> FieldValue<'_> {
     match v.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => FieldValue::Text(s),
         _ => FieldValue::Missing,
     }
 }
 
-fn set(v: &BTreeSet<String>) -> FieldValue<'_> {
+fn set(v: &TextSet) -> FieldValue<'_> {
     if v.is_empty() {
         FieldValue::Missing
     } else {
-        FieldValue::Set(v.iter().map(String::as_str).collect())
+        FieldValue::Set(v.iter().map(Text::as_str).collect())
     }
 }
 
@@ -269,7 +271,7 @@ fn profile_value<'a>(p: &'a Profile, field: &Field) -> FieldValue<'a> {
         Field::Background => opt(&p.background),
         Field::CulturalCompetence => set(&p.cultural_competence),
         Field::Interests => set(&p.interests),
-        Field::Custom(k) => match p.extra.get(k).map(|s| s.trim()) {
+        Field::Custom(k) => match p.extra.get(k.as_str()).map(|s| s.trim()) {
             Some(s) if !s.is_empty() => FieldValue::Text(s),
             _ => FieldValue::Missing,
         },
@@ -336,10 +338,16 @@ impl<'a> FieldValue<'a> {
 }
 
 /// Splits a cell holding a `;`-separated list into a set, dropping empty items and outer spaces.
-pub fn split_list(cell: &str) -> BTreeSet<String> {
-    cell.split(LIST_SEPARATOR)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+pub fn split_list(cell: &str) -> TextSet {
+    split_list_interned(cell, &mut Interner::new())
+}
+
+/// [`split_list`] with the values taken from `interner` (a reader keeps one per table, so a
+/// value repeated over many rows is held once).
+pub fn split_list_interned(cell: &str, interner: &mut Interner) -> TextSet {
+    interner.set(
+        cell.split(LIST_SEPARATOR)
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+    )
 }

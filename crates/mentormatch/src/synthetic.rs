@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Cohort, Mentee, Mentor};
+use crate::model::{Cohort, Interner, Mentee, Mentor, TextSet};
 use crate::rng::SplitMix64;
 
 const DEPARTMENTS: [&str; 12] = [
@@ -133,15 +133,21 @@ fn draw(rng: &mut SplitMix64, cdf: &[f64]) -> usize {
     cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1)
 }
 
-fn pick_set(rng: &mut SplitMix64, vocab: &[&str], count: usize, cdf: &[f64]) -> BTreeSet<String> {
+fn pick_set(
+    rng: &mut SplitMix64,
+    vocab: &[&str],
+    count: usize,
+    cdf: &[f64],
+    interner: &mut Interner,
+) -> TextSet {
     let mut out = BTreeSet::new();
     let mut tries = 0;
     while out.len() < count.min(vocab.len()) && tries < 100 {
         let r = draw(rng, cdf);
-        out.insert(vocab[r].to_string());
+        out.insert(vocab[r]);
         tries += 1;
     }
-    out
+    interner.set(out)
 }
 
 /// A synthetic cohort of `n_mentees` mentees and `n_mentors` mentors, the same for the same seed.
@@ -163,9 +169,11 @@ pub fn synthetic_cohort(n_mentees: usize, n_mentors: usize, seed: u64) -> Cohort
     let int_cdf = zipf_cdf(INTERESTS.len(), 0.7);
     let offer_cdf = zipf_cdf(COMPETENCES.len(), 0.6);
     let need_cdf = zipf_cdf(COMPETENCES.len(), 0.5);
-    let common = |rng: &mut SplitMix64, young: bool| {
+    // Every participant's values are shared with everyone else's (as a reader interns them).
+    let mut interner = Interner::new();
+    let common = |rng: &mut SplitMix64, young: bool, interner: &mut Interner| {
         let d = draw(rng, &dept_cdf);
-        let location = (!rng.chance(0.03)).then(|| LOCATIONS[draw(rng, &loc_cdf)].to_string());
+        let location = (!rng.chance(0.03)).then(|| interner.text(LOCATIONS[draw(rng, &loc_cdf)]));
         let background = if rng.chance(0.5) {
             BACKGROUNDS[d % BACKGROUNDS.len()]
         } else {
@@ -174,23 +182,23 @@ pub fn synthetic_cohort(n_mentees: usize, n_mentors: usize, seed: u64) -> Cohort
         let cult_p = if young { 0.55 } else { 0.2 };
         let cultural = if rng.chance(cult_p) {
             let c = 1 + rng.below(2);
-            pick_set(rng, &CULTURES, c, &cult_cdf)
+            pick_set(rng, &CULTURES, c, &cult_cdf, interner)
         } else {
-            BTreeSet::new()
+            TextSet::new()
         };
         let n_int = 2 + rng.below(4);
-        let interests = pick_set(rng, &INTERESTS, n_int, &int_cdf);
+        let interests = pick_set(rng, &INTERESTS, n_int, &int_cdf, interner);
         (
-            DEPARTMENTS[d].to_string(),
+            interner.text(DEPARTMENTS[d]),
             location,
-            background.to_string(),
+            interner.text(background),
             cultural,
             interests,
         )
     };
     let mut mentors = Vec::with_capacity(n_mentors);
     for j in 0..n_mentors {
-        let (dept, loc, bg, cult, int) = common(&mut rng, true);
+        let (dept, loc, bg, cult, int) = common(&mut rng, true, &mut interner);
         let mut m = Mentor::new(format!("M{j}"));
         m.profile.department = Some(dept);
         m.profile.location = loc;
@@ -198,7 +206,7 @@ pub fn synthetic_cohort(n_mentees: usize, n_mentors: usize, seed: u64) -> Cohort
         m.profile.cultural_competence = cult;
         m.profile.interests = int;
         let n_off = 1 + rng.below(4);
-        m.offers = pick_set(&mut rng, &COMPETENCES, n_off, &offer_cdf);
+        m.offers = pick_set(&mut rng, &COMPETENCES, n_off, &offer_cdf, &mut interner);
         let u = rng.next_f64();
         m.capacity = if u < 0.75 {
             1
@@ -211,7 +219,7 @@ pub fn synthetic_cohort(n_mentees: usize, n_mentors: usize, seed: u64) -> Cohort
     }
     let mut mentees = Vec::with_capacity(n_mentees);
     for i in 0..n_mentees {
-        let (dept, loc, bg, cult, int) = common(&mut rng, false);
+        let (dept, loc, bg, cult, int) = common(&mut rng, false, &mut interner);
         let mut e = Mentee::new(format!("E{i}"));
         e.profile.department = Some(dept);
         e.profile.location = loc;
@@ -219,7 +227,7 @@ pub fn synthetic_cohort(n_mentees: usize, n_mentors: usize, seed: u64) -> Cohort
         e.profile.cultural_competence = cult;
         e.profile.interests = int;
         let n_need = 1 + rng.below(3);
-        e.needs = pick_set(&mut rng, &COMPETENCES, n_need, &need_cdf);
+        e.needs = pick_set(&mut rng, &COMPETENCES, n_need, &need_cdf, &mut interner);
         mentees.push(e);
     }
     Cohort { mentors, mentees }

@@ -8,7 +8,7 @@ const DEPTS: [&str; 3] = ["Drama", "Nyheter", "Sport"];
 const PLACES: [&str; 3] = ["Oslo", "Bergen", "Tromsø"];
 const THINGS: [&str; 5] = ["sport", "reise", "musikk", "film", "digital"];
 
-fn pick_set(mask: u8) -> std::collections::BTreeSet<String> {
+fn pick_set(mask: u8) -> mentormatch::TextSet {
     THINGS
         .iter()
         .enumerate()
@@ -32,7 +32,7 @@ pub fn cohort(max_mentees: usize, max_mentors: usize) -> impl Strategy<Value = C
                 .map(|(k, (d, l, i, o, c))| {
                     let mut m = Mentor::new(format!("M{k}"));
                     m.profile.department = Some(DEPTS[d].into());
-                    m.profile.location = PLACES.get(l).map(|s| s.to_string());
+                    m.profile.location = PLACES.get(l).map(|&s| s.into());
                     m.profile.interests = pick_set(i & 31);
                     m.offers = pick_set(o & 31);
                     m.capacity = c.max(1) - u32::from(c == 2 && k % 3 == 0) + u32::from(c == 2);
@@ -45,7 +45,7 @@ pub fn cohort(max_mentees: usize, max_mentors: usize) -> impl Strategy<Value = C
                 .map(|(k, (d, l, i, n))| {
                     let mut e = Mentee::new(format!("E{k}"));
                     e.profile.department = Some(DEPTS[d].into());
-                    e.profile.location = PLACES.get(l).map(|s| s.to_string());
+                    e.profile.location = PLACES.get(l).map(|&s| s.into());
                     e.profile.interests = pick_set(i & 31);
                     e.needs = pick_set(n & 31);
                     e

@@ -1,11 +1,11 @@
 //! Property tests: participants and matrices written with the `csv` crate read back identically,
 //! whatever the header case and spacing, BOM and line endings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use mentormatch::config::Columns;
 use mentormatch::input::{matrix_from_reader, mentees_from_reader, mentors_from_reader};
-use mentormatch::{Mentee, Mentor, Profile};
+use mentormatch::{Mentee, Mentor, Profile, Text, TextSet};
 use proptest::prelude::*;
 
 /// Text that survives trimming: no outer spaces, not empty; commas, quotes, `;`, line breaks
@@ -23,14 +23,14 @@ fn item() -> impl Strategy<Value = String> {
         .prop_filter("not empty after trimming", |s| !s.is_empty())
 }
 
-fn items() -> impl Strategy<Value = BTreeSet<String>> {
-    prop::collection::btree_set(item(), 0..4)
+fn items() -> impl Strategy<Value = TextSet> {
+    prop::collection::btree_set(item(), 0..4).prop_map(|s| s.into_iter().collect())
 }
 
 #[derive(Debug, Clone)]
 struct Person {
     profile: Profile,
-    list: BTreeSet<String>,
+    list: TextSet,
     capacity: u32,
     /// Write a capacity of 1 as an empty cell.
     empty_capacity: bool,
@@ -60,15 +60,15 @@ fn person() -> impl Strategy<Value = Person> {
                 let (note, capacity, empty_capacity, separator) = extra;
                 let mut map = BTreeMap::new();
                 if let Some(n) = note {
-                    map.insert("Notat".to_string(), n);
+                    map.insert(Text::from("Notat"), Text::from(n));
                 }
                 Person {
                     profile: Profile {
                         id,
                         name,
-                        department,
-                        location,
-                        background,
+                        department: department.map(Text::from),
+                        location: location.map(Text::from),
+                        background: background.map(Text::from),
                         cultural_competence: cc,
                         interests,
                         extra: map,
@@ -163,11 +163,16 @@ const MENTEE_HEADERS: [&str; 9] = [
 ];
 
 fn cells(p: &Person, mentor: bool) -> Vec<String> {
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
-    let s = |v: &BTreeSet<String>| v.iter().cloned().collect::<Vec<_>>().join(p.separator);
+    let o = |v: &Option<Text>| v.as_deref().unwrap_or_default().to_string();
+    let s = |v: &TextSet| {
+        v.iter()
+            .map(Text::as_str)
+            .collect::<Vec<_>>()
+            .join(p.separator)
+    };
     let mut c = vec![
         p.profile.id.clone(),
-        o(&p.profile.name),
+        p.profile.name.clone().unwrap_or_default(),
         o(&p.profile.department),
         o(&p.profile.location),
         o(&p.profile.background),
@@ -182,7 +187,12 @@ fn cells(p: &Person, mentor: bool) -> Vec<String> {
             p.capacity.to_string()
         });
     }
-    c.push(p.profile.extra.get("Notat").cloned().unwrap_or_default());
+    c.push(
+        p.profile
+            .extra
+            .get("Notat")
+            .map_or_else(String::new, |t| t.to_string()),
+    );
     c
 }
 
@@ -221,7 +231,7 @@ fn write(headers: &[&str], rows: Vec<Vec<String>>, f: &Format) -> (Vec<u8>, Stri
 
 fn rekey(mut p: Profile, notat: &str) -> Profile {
     if let Some(v) = p.extra.remove("Notat") {
-        p.extra.insert(notat.to_string(), v);
+        p.extra.insert(notat.into(), v);
     }
     p
 }

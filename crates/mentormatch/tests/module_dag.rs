@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 /// the result.
 const LAYERS: &[&str] = &[
     "rng",
+    "text",
     "values",
     "goal_bound",
     "diagnosis",

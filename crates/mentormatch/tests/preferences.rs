@@ -49,9 +49,11 @@ impl Inst {
                 m.capacity = self.capacity[j];
                 m.profile
                     .extra
-                    .insert("x".into(), self.mentor_x[j].to_string());
+                    .insert("x".into(), self.mentor_x[j].to_string().into());
                 if let Some(l) = &self.mentor_lists[j] {
-                    m.profile.extra.insert("preferences".into(), cell(l, "E"));
+                    m.profile
+                        .extra
+                        .insert("preferences".into(), cell(l, "E").into());
                 }
                 m
             })
@@ -61,9 +63,11 @@ impl Inst {
                 let mut e = Mentee::new(format!("E{i}"));
                 e.profile
                     .extra
-                    .insert("x".into(), self.mentee_x[i].to_string());
+                    .insert("x".into(), self.mentee_x[i].to_string().into());
                 if let Some(l) = &self.mentee_lists[i] {
-                    e.profile.extra.insert("preferences".into(), cell(l, "M"));
+                    e.profile
+                        .extra
+                        .insert("preferences".into(), cell(l, "M").into());
                 }
                 e
             })
@@ -340,7 +344,7 @@ fn people(mentors: &[(&str, &str)], mentees: &[(&str, &str)]) -> Cohort {
                 if !prefs.is_empty() {
                     m.profile
                         .extra
-                        .insert("preferences".into(), prefs.to_string());
+                        .insert("preferences".into(), prefs.to_string().into());
                 }
                 m
             })
@@ -352,7 +356,7 @@ fn people(mentors: &[(&str, &str)], mentees: &[(&str, &str)]) -> Cohort {
                 if !prefs.is_empty() {
                     e.profile
                         .extra
-                        .insert("preferences".into(), prefs.to_string());
+                        .insert("preferences".into(), prefs.to_string().into());
                 }
                 e
             })
@@ -532,13 +536,13 @@ fn total_optimum_reports_its_blocking_pairs_with_reasons() {
         cohort.mentors[k]
             .profile
             .extra
-            .insert("x".into(), x.to_string());
+            .insert("x".into(), x.to_string().into());
     }
     for (k, x) in ["9", "0"].iter().enumerate() {
         cohort.mentees[k]
             .profile
             .extra
-            .insert("x".into(), x.to_string());
+            .insert("x".into(), x.to_string().into());
     }
     let p = problem_with(
         cohort,
@@ -678,7 +682,9 @@ fn sparse_backends_stay_valid_with_a_preference_criterion() {
             .into_iter()
             .filter(|x| seen.insert(x.clone()))
             .collect();
-        e.profile.extra.insert("preferences".into(), cell.join(";"));
+        e.profile
+            .extra
+            .insert("preferences".into(), cell.join(";").into());
     }
     let mut pref = Criterion::new(CriterionKind::Preference, "");
     pref.weight = 3.0;
@@ -733,7 +739,9 @@ fn price_of_stability_compares_with_the_best_total_for_every_objective() {
             }
         }
         let cell: Vec<String> = ids.iter().map(|j| format!("M{j}")).collect();
-        e.profile.extra.insert("preferences".into(), cell.join(";"));
+        e.profile
+            .extra
+            .insert("preferences".into(), cell.join(";").into());
     }
     let run = |objective| {
         let mut config = Config {

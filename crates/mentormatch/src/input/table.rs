@@ -3,11 +3,11 @@
 //! One code path for CSV files and generic records: [`read_participants`] gets a header and
 //! numbered rows, resolves the columns through [`Columns`], and checks every cell.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{ColumnEntry, Columns};
 use crate::error::{Error, Location, Result};
-use crate::model::{split_list, Field, Profile, Side};
+use crate::model::{split_list_interned, Field, Interner, Profile, Side, Text, TextSet};
 
 use super::csvrows::{check_width, RawRow};
 
@@ -16,7 +16,7 @@ use super::csvrows::{check_width, RawRow};
 pub(crate) struct Parsed {
     pub profile: Profile,
     /// `offers` for a mentor, `needs` for a mentee.
-    pub list: BTreeSet<String>,
+    pub list: TextSet,
     /// Mentors only; 1 when the cell is empty or there is no column.
     pub capacity: u32,
 }
@@ -349,6 +349,15 @@ where
     let n = headers.len();
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
+    // Values repeat over rows (departments, interests): each is held once.
+    let mut interner = Interner::new();
+    let extra_keys: Vec<Option<Text>> = targets
+        .iter()
+        .map(|t| match t {
+            Target::Field(Field::Custom(k)) | Target::Extra(k) => Some(Text::from(k.as_str())),
+            _ => None,
+        })
+        .collect();
     for r in rows {
         let RawRow { row, cells } = r?;
         if cells.iter().all(|c| c.trim().is_empty()) {
@@ -358,23 +367,29 @@ where
         check_width(&loc, &cells, n, "a cell that contains a comma must be in double quotes, e.g. \"Oslo, Norway\"; values of a list are separated by ';'")?;
         let mut p = Parsed {
             profile: Profile::default(),
-            list: BTreeSet::new(),
+            list: TextSet::new(),
             capacity: 1,
         };
         for (i, target) in targets.iter().enumerate() {
             let cell = cells[i].trim();
-            let text = || (!cell.is_empty()).then(|| cell.to_string());
+            let mut text = || (!cell.is_empty()).then(|| interner.text(cell));
             match target {
                 Target::Field(Field::Id) => p.profile.id = cell.to_string(),
-                Target::Field(Field::Name) => p.profile.name = text(),
+                Target::Field(Field::Name) => {
+                    p.profile.name = (!cell.is_empty()).then(|| cell.to_string());
+                }
                 Target::Field(Field::Department) => p.profile.department = text(),
                 Target::Field(Field::Location) => p.profile.location = text(),
                 Target::Field(Field::Background) => p.profile.background = text(),
                 Target::Field(Field::CulturalCompetence) => {
-                    p.profile.cultural_competence = split_list(cell);
+                    p.profile.cultural_competence = split_list_interned(cell, &mut interner);
                 }
-                Target::Field(Field::Interests) => p.profile.interests = split_list(cell),
-                Target::Field(Field::Offers | Field::Needs) => p.list = split_list(cell),
+                Target::Field(Field::Interests) => {
+                    p.profile.interests = split_list_interned(cell, &mut interner);
+                }
+                Target::Field(Field::Offers | Field::Needs) => {
+                    p.list = split_list_interned(cell, &mut interner);
+                }
                 Target::Field(Field::Capacity) => {
                     p.capacity = parse_capacity(cell).map_err(|msg| {
                         Error::input(
@@ -384,8 +399,8 @@ where
                         )
                     })?;
                 }
-                Target::Field(Field::Custom(k)) | Target::Extra(k) => {
-                    if let Some(v) = text() {
+                Target::Field(Field::Custom(_)) | Target::Extra(_) => {
+                    if let (Some(v), Some(k)) = (text(), &extra_keys[i]) {
                         p.profile.extra.insert(k.clone(), v);
                     }
                 }

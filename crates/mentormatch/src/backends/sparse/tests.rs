@@ -324,12 +324,12 @@ fn numeric_problem(
     let age = |idx: usize| ages[idx % ages.len()].map(|a| a.to_string());
     for (idx, m) in cohort.mentors.iter_mut().enumerate() {
         if let Some(a) = age(idx) {
-            m.profile.extra.insert("age".into(), a);
+            m.profile.extra.insert("age".into(), a.into());
         }
     }
     for (idx, e) in cohort.mentees.iter_mut().enumerate() {
         if let Some(a) = age(idx + 7) {
-            e.profile.extra.insert("age".into(), a);
+            e.profile.extra.insert("age".into(), a.into());
         }
     }
     let prefer = ["mentee_higher", "mentor_higher", "close", "apart"][prefer];
