@@ -310,7 +310,7 @@ def match_candidates(
         )
     finally:
         if passes is not None:
-            passes.client.cancel([passes.index])
+            passes.close()
     return MatchResult(run)
 
 
