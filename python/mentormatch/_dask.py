@@ -236,16 +236,24 @@ class Passes:
         job = _shard_candidates_job if kind == "candidates" else _shard_price_job
         return c.submit(job, self.index, shard, shard.key, *args, key=key, pure=False)
 
+    def _order(self, run: int) -> List[int]:
+        """The shards in the order their tasks are submitted (Dask runs a worker's tasks in
+        that order): reversed every other pass, so that a worker holding several shards
+        starts each pass with the shard it compiled last (kept by :meth:`MentorBase.shard`)
+        instead of compiling every shard again in every pass."""
+        order = list(range(len(self.bounds) - 1))
+        return order[::-1] if self.shards is not None and run % 2 else order
+
     def __call__(self, kind: str, *args: Any) -> Tuple[Any, ...]:
         c, b = self.client, self.bounds
         run = next(self.passes)
         if kind == "candidates":
             (k,) = args
-            futures = [
-                self._job(s, kind, (int(k),), f"mentormatch-candidates-{self.tag}-{s}")
-                for s in range(len(b) - 1)
-            ]
-            return concat_flat(c.gather(futures))
+            jobs = {
+                s: self._job(s, kind, (int(k),), f"mentormatch-candidates-{self.tag}-{s}")
+                for s in self._order(run)
+            }
+            return concat_flat(c.gather([jobs[s] for s in sorted(jobs)]))
         if kind == "price":
             mentees, floors, restricted, v, masked, k = args
             cut = np.searchsorted(mentees, b)
@@ -255,14 +263,14 @@ class Passes:
                 mf = None
             else:
                 vf, mf = c.scatter([v, masked], hash=False)
-            futures = []
-            for s in range(len(b) - 1):
+            priced = {}
+            for s in self._order(run):
                 lo, hi = int(cut[s]), int(cut[s + 1])
                 if lo == hi:
                     continue
                 job = (mentees[lo:hi], floors[lo:hi], restricted[lo:hi], vf, mf, int(k))
-                futures.append(self._job(s, kind, job, f"mentormatch-price-{self.tag}-{run}-{s}"))
-            return concat_flat(c.gather(futures))
+                priced[s] = self._job(s, kind, job, f"mentormatch-price-{self.tag}-{run}-{s}")
+            return concat_flat(c.gather([priced[s] for s in sorted(priced)]))
         raise ValueError(f"unknown pass {kind!r}")
 
 
