@@ -120,13 +120,16 @@ def main() -> None:
             mentors = pd.read_csv(mentors_csv, dtype=str, keep_default_na=False)
             t, c = time.perf_counter(), cpu()
             if args.mode == "cands":
+                from mentormatch import _core_args
                 from mentormatch._distributed import ShardIndex
 
                 gathered, lengths = _dask.gather_frame(client, mentees)
+                # As `match(..., client=)` sends them: mentors and index to every worker, each
+                # shard of mentees to one.
+                _, p = _dask.prepare(
+                    client, mentors, gathered, lambda a, b: _core_args(a, b, cfg, {}, None)
+                )
                 idx = ShardIndex(mentors, gathered, config=cfg)
-                fut = client.scatter(idx, broadcast=True, hash=False)
-                bounds = _dask.shard_bounds(len(gathered), lengths, args.workers)
-                p = _dask.Passes(client, fut, bounds)
                 t1 = time.perf_counter()
                 flat = p("candidates", args.k or 50)
                 print(

@@ -182,7 +182,8 @@ def match(
     client
         A ``dask.distributed.Client`` (needs ``pip install "mentormatch[dask]"``): the passes
         over all pairs of the heuristic backend (candidate generation, column-generation
-        pricing) run on its workers as one task per shard of mentees; the solve runs here.
+        pricing) run on its workers as one task per shard of mentees (a worker holds every
+        mentor and only the mentees of its shards); the solve runs here.
         ``mentors`` and ``mentees`` may then be ``dask.dataframe`` DataFrames (shards are
         cut at their partitions' boundaries too). The result is identical to the one without a client (same
         pairs, same fingerprint). Backends without such passes (the dense exact solver chosen
@@ -310,7 +311,7 @@ def match_candidates(
         )
     finally:
         if passes is not None:
-            passes.client.cancel([passes.index])
+            passes.close()
     return MatchResult(run)
 
 

@@ -3,22 +3,32 @@
 
 - Inputs may be pandas or ``dask.dataframe`` DataFrames (or anything ``match`` takes); dask
   ones are computed on the cluster and gathered here, partition by partition.
-- A :class:`~mentormatch._distributed.ShardIndex` (the tables, the configuration and the
-  mentor index, built once here) is scattered to every worker once (``broadcast=True``); each
-  worker compiles the cohort once, on its first task, and takes the index from its bytes.
+- The tables are read, checked and compiled here first (bad tables raise here, before any task
+  runs, with the same ``InputError`` as without a client), and the mentor index is built here,
+  once.
+- A worker holds every mentor and only the mentees of the shards it works on: a
+  :class:`MentorBase` (the mentor table, the configuration and the index bytes) is scattered to
+  every worker once (``broadcast=True``), and each shard of the mentee table once, as a task of
+  its own (so that Dask can recompute it when its worker is lost; scattered data could not be).
+  A worker compiles the shard it works on (the mentors and that shard) and keeps the last one
+  compiled, never two at once. Answers are identical to the whole cohort's (see
+  ``mentormatch::distributed``). A cohort with ranked preferences (which rank mentees of the
+  whole cohort), or mentees given as a CSV path, is sent whole to every worker instead (a
+  :class:`~mentormatch._distributed.ShardIndex`), as before.
 - Every pass over all pairs runs as one task per shard of mentees (``2 x`` the number of
   workers, also cut at a dask mentee table's partition boundaries): the candidate pass, and each
   column-generation pricing pass of the heuristic backend. The sparse solve (auction,
   certificate) and the explanations run here, in the calling process.
-- A worker lost mid-run: Dask recomputes its tasks elsewhere (its own retry); answers do not
-  depend on where they ran, so the result is unchanged. A task that fails raises its exception
-  here unchanged (e.g. ``InputError``); bad tables are found here before any task runs, with
-  the same ``InputError`` as without a client.
+- A worker lost mid-run: Dask recomputes its tasks elsewhere (its own retry), the shards it
+  held included; answers do not depend on where they ran, so the result is unchanged. A task
+  that fails raises its exception here unchanged (e.g. ``InputError``, naming the row of the
+  whole mentee table).
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
 import uuid
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -70,9 +80,21 @@ def _price_job(
     masked: Optional[np.ndarray],
     k: int,
 ) -> Tuple[Any, ...]:
+    return _price(index.compiled(), mentees, floors, restricted, v, masked, k)
+
+
+def _price(
+    core: _core.ShardIndex,
+    mentees: np.ndarray,
+    floors: np.ndarray,
+    restricted: np.ndarray,
+    v: np.ndarray,
+    masked: Optional[np.ndarray],
+    k: int,
+) -> Tuple[Any, ...]:
     # Arrays that came over the network may be unaligned views of a message buffer.
     a = lambda x, dt: np.require(x, dtype=dt, requirements=["C", "A"])  # noqa: E731
-    return index.compiled().price_above(
+    return core.price_above(
         a(mentees, np.uint64),
         a(floors, np.float64),
         a(restricted, np.bool_),
@@ -80,6 +102,83 @@ def _price_job(
         None if masked is None else a(masked, np.float64),
         k,
     )
+
+
+class MentorBase:
+    """What every worker holds for a run: the mentor table, the configuration (and history)
+    and the mentor index as bytes, built once by the caller; scattered once to every worker.
+    Each shard task brings its shard of the mentee table, and :meth:`shard` compiles the two
+    (the index taken from the bytes, never rebuilt). The last shard compiled is kept for the
+    next task of the same shard (not pickled); a new shard replaces it, so a worker of one
+    thread never holds two compiled shards at once (with more threads, one per task running).
+    Compiling a shard is linear in the mentors plus the shard; a pricing task costs far more
+    (see benches/RESULTS.md)."""
+
+    def __init__(self, mentors: Any, path: Any, cfg: Any, over: Any, hist: Any, index: bytes) -> None:
+        self.args = (mentors, path, cfg, over, hist)
+        self.index = index
+        self._setup()
+
+    def _setup(self) -> None:
+        self._lock = threading.Lock()
+        self._last: Optional[Tuple[str, _core.ShardIndex]] = None
+
+    def __getstate__(self) -> dict:
+        return {"args": self.args, "index": self.index}
+
+    def __setstate__(self, state: dict) -> None:
+        self.args, self.index = state["args"], state["index"]
+        self._setup()
+
+    def shard(self, key: str, mentees: Any, start: int) -> _core.ShardIndex:
+        """The compiled shard ``key``: every mentor and ``mentees`` (a shard of the whole
+        mentee table, starting at mentee ``start``)."""
+        with self._lock:
+            if self._last is not None and self._last[0] == key:
+                return self._last[1]
+            # The last shard goes first: two compiled shards are never held at once.
+            self._last = None
+            mentors, path, cfg, over, hist = self.args
+            core = _core.ShardIndex(
+                mentors, mentees, path, cfg, over, hist, index=self.index, offset=start
+            )
+            self._last = (key, core)
+            return core
+
+
+class Shard:
+    """One shard of the mentee table (``(source, headers, columns)`` rows ``start:stop``), kept
+    opaque so that Dask does not walk its cells."""
+
+    def __init__(self, table: Any, start: int, stop: int) -> None:
+        source, headers, columns = table
+        self.table = (source, headers, [c[start:stop] for c in columns])
+        self.start = start
+        self.stop = stop
+
+
+def _shard_data(shard: Shard) -> Shard:
+    return shard
+
+
+def _shard_candidates_job(base: MentorBase, shard: Shard, key: str, k: int) -> Tuple[Any, ...]:
+    core = base.shard(key, shard.table, shard.start)
+    return core.candidates(shard.start, shard.stop, k, None)
+
+
+def _shard_price_job(
+    base: MentorBase,
+    shard: Shard,
+    key: str,
+    mentees: np.ndarray,
+    floors: np.ndarray,
+    restricted: np.ndarray,
+    v: np.ndarray,
+    masked: Optional[np.ndarray],
+    k: int,
+) -> Tuple[Any, ...]:
+    core = base.shard(key, shard.table, shard.start)
+    return _price(core, mentees, floors, restricted, v, masked, k)
 
 
 def concat_flat(parts: Sequence[Tuple[Any, ...]]) -> Tuple[Any, ...]:
@@ -104,33 +203,57 @@ def concat_flat(parts: Sequence[Tuple[Any, ...]]) -> Tuple[Any, ...]:
 
 class Passes:
     """The passes over all pairs as Dask tasks, one per shard of mentees (the callable the core
-    calls: ``("candidates", k)`` or ``("price", mentees, floors, restricted, v, masked, k)``)."""
+    calls: ``("candidates", k)`` or ``("price", mentees, floors, restricted, v, masked, k)``).
 
-    def __init__(self, client: Any, index: Any, bounds: np.ndarray) -> None:
+    ``index``: the scattered :class:`MentorBase` with ``shards`` (one future per shard of
+    ``bounds``, holding its :class:`Shard`), or, without ``shards``, a scattered
+    :class:`~mentormatch._distributed.ShardIndex` of the whole cohort."""
+
+    def __init__(
+        self, client: Any, index: Any, bounds: np.ndarray, shards: Optional[List[Any]] = None
+    ) -> None:
         self.client = client
-        self.index = index  # the scattered ShardIndex
+        self.index = index
         self.bounds = bounds
+        self.shards = shards
         self.tag = uuid.uuid4().hex[:12]
         self.passes = itertools.count()
+
+    def close(self) -> None:
+        """Releases what the run left on the cluster."""
+        self.client.cancel([self.index] + list(self.shards or []))
+
+    def _job(self, s: int, kind: str, args: Tuple[Any, ...], key: str) -> Any:
+        c, b = self.client, self.bounds
+        if self.shards is None:
+            if kind == "candidates":
+                (k,) = args
+                return c.submit(
+                    _candidates_job, self.index, int(b[s]), int(b[s + 1]), k, key=key, pure=False
+                )
+            return c.submit(_price_job, self.index, *args, key=key, pure=False)
+        shard = self.shards[s]
+        job = _shard_candidates_job if kind == "candidates" else _shard_price_job
+        return c.submit(job, self.index, shard, shard.key, *args, key=key, pure=False)
+
+    def _order(self, run: int) -> List[int]:
+        """The shards in the order their tasks are submitted (Dask runs a worker's tasks in
+        that order): reversed every other pass, so that a worker holding several shards
+        starts each pass with the shard it compiled last (kept by :meth:`MentorBase.shard`)
+        instead of compiling every shard again in every pass."""
+        order = list(range(len(self.bounds) - 1))
+        return order[::-1] if self.shards is not None and run % 2 else order
 
     def __call__(self, kind: str, *args: Any) -> Tuple[Any, ...]:
         c, b = self.client, self.bounds
         run = next(self.passes)
         if kind == "candidates":
             (k,) = args
-            futures = [
-                c.submit(
-                    _candidates_job,
-                    self.index,
-                    int(b[s]),
-                    int(b[s + 1]),
-                    int(k),
-                    key=f"mentormatch-candidates-{self.tag}-{s}",
-                    pure=False,
-                )
-                for s in range(len(b) - 1)
-            ]
-            return concat_flat(c.gather(futures))
+            jobs = {
+                s: self._job(s, kind, (int(k),), f"mentormatch-candidates-{self.tag}-{s}")
+                for s in self._order(run)
+            }
+            return concat_flat(c.gather([jobs[s] for s in sorted(jobs)]))
         if kind == "price":
             mentees, floors, restricted, v, masked, k = args
             cut = np.searchsorted(mentees, b)
@@ -140,59 +263,65 @@ class Passes:
                 mf = None
             else:
                 vf, mf = c.scatter([v, masked], hash=False)
-            futures = []
-            for s in range(len(b) - 1):
+            priced = {}
+            for s in self._order(run):
                 lo, hi = int(cut[s]), int(cut[s + 1])
                 if lo == hi:
                     continue
-                futures.append(
-                    c.submit(
-                        _price_job,
-                        self.index,
-                        mentees[lo:hi],
-                        floors[lo:hi],
-                        restricted[lo:hi],
-                        vf,
-                        mf,
-                        int(k),
-                        key=f"mentormatch-price-{self.tag}-{run}-{s}",
-                        pure=False,
-                    )
-                )
-            return concat_flat(c.gather(futures))
+                job = (mentees[lo:hi], floors[lo:hi], restricted[lo:hi], vf, mf, int(k))
+                priced[s] = self._job(s, kind, job, f"mentormatch-price-{self.tag}-{run}-{s}")
+            return concat_flat(c.gather([priced[s] for s in sorted(priced)]))
         raise ValueError(f"unknown pass {kind!r}")
 
 
-def _workers(client: Any) -> int:
+def _workers(client: Any) -> List[str]:
     try:
-        return len(client.scheduler_info()["workers"])
+        return sorted(client.scheduler_info()["workers"])
     except Exception:  # pragma: no cover - any client that cannot say
-        return 1
+        return []
 
 
 def prepare(
     client: Any, mentors: Any, mentees: Any, core_args: Any
 ) -> Tuple[Tuple[Any, ...], Passes]:
-    """Gathers dask tables, builds the index and scatters it once to every worker, and returns the core's
-    arguments with the passes that run on the cluster. ``core_args(mentors, mentees)`` gives
-    the core's arguments for pandas-like tables."""
+    """Gathers dask tables, compiles the cohort and builds the index here, sends each worker
+    what it needs once (see the module doc), and returns the core's arguments with the passes
+    that run on the cluster. ``core_args(mentors, mentees)`` gives the core's arguments for
+    pandas-like tables."""
     mentors, _ = gather_frame(client, mentors)
     mentees, lengths = gather_frame(client, mentees)
     args = core_args(mentors, mentees)
     index = ShardIndex._from_args(args)
-    # Built once, here: the workers receive the mentor index with the tables (bad data raises
-    # here, as in one process).
-    index.compiled()
-    if lengths is not None:
-        n = sum(lengths)
-    elif hasattr(mentees, "shape"):
-        n = int(mentees.shape[0])
-    else:
-        # A CSV path, records...: the length is known once compiled (here, once).
-        n = len(index)
-    bounds = shard_bounds(n, lengths, _workers(client))
-    future = client.scatter(index, broadcast=True, hash=False)
-    return args, Passes(client, future, bounds)
+    # Built once, here (bad data raises here, as in one process).
+    core = index.compiled()
+    n = core.n_mentees
+    workers = _workers(client)
+    bounds = shard_bounds(n, lengths, len(workers) or 1)
+    mentors_t, mentees_t, path, cfg, over, hist = args
+    if not (core.shardable and isinstance(mentees_t, tuple)):
+        # Preferences rank mentees of the whole cohort (and a CSV path is not cut here): every
+        # worker gets the whole cohort with the index.
+        future = client.scatter(index, broadcast=True, hash=False)
+        return args, Passes(client, future, bounds)
+    base = MentorBase(mentors_t, path, cfg, over, hist, core.index_bytes())
+    del index, core
+    future = client.scatter(base, broadcast=True, hash=False)
+    tag = uuid.uuid4().hex[:12]
+    shards = []
+    for s in range(len(bounds) - 1):
+        # A task, not scattered data, so that Dask recomputes it when its worker is lost;
+        # placed round-robin, and the shard's passes then run where it lives.
+        shards.append(
+            client.submit(
+                _shard_data,
+                Shard(mentees_t, int(bounds[s]), int(bounds[s + 1])),
+                key=f"mentormatch-shard-{tag}-{s}",
+                pure=False,
+                workers=[workers[s % len(workers)]] if workers else None,
+                allow_other_workers=True,
+            )
+        )
+    return args, Passes(client, future, bounds, shards)
 
 
 def match_run(client: Any, mentors: Any, mentees: Any, core_args: Any) -> Any:
@@ -202,4 +331,4 @@ def match_run(client: Any, mentors: Any, mentees: Any, core_args: Any) -> Any:
     try:
         return _core.match_distributed(mentors_t, mentees_t, passes, path, cfg, over, hist)
     finally:
-        passes.client.cancel([passes.index])
+        passes.close()

@@ -26,8 +26,9 @@ class ShardIndex:
     pickled before compiling is compiled by each process on first use. A job over mentees ``start:stop``
     gives exactly the rows the single-process solver generates for them, so a solve from the
     rows of all jobs (:func:`match_candidates`) equals :func:`mentormatch.match` with the
-    heuristic backend. Every process holds both tables (the search breaks ties between equally
-    good mentors by the mentee's place in the whole cohort); the work, not the data, is split.
+    heuristic backend. Every process holds both tables; ``match(..., client=)`` instead sends
+    each Dask worker the mentors and only its shards of the mentees (``_dask.MentorBase``),
+    with the same answers.
     """
 
     def __init__(

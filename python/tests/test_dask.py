@@ -31,7 +31,11 @@ def client():
 
 @pytest.fixture(scope="module")
 def data():
-    return cohort(300, 260, seed=3)
+    mentors, mentees = cohort(300, 260, seed=3)
+    # Values no mentor holds: a worker holding one shard must score them as the whole cohort.
+    mentees.loc[::7, "department"] = "Only-mentees"
+    mentees.loc[::5, "interests"] = mentees.loc[::5, "interests"] + ";Solo topic; SOLO TOPIC "
+    return mentors, mentees
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +84,10 @@ def test_shards_are_balanced_and_respect_partitions():
     assert list(_dask.shard_bounds(0, [0], 2)) == [0]
 
 
-def test_workers_receive_the_index_built_once(client, data):
-    # The caller builds the mentor index; each worker takes it from the bytes it was sent.
+def test_workers_hold_their_shard_only(client, data):
+    # The caller builds the mentor index; each worker compiles every mentor and only the
+    # mentees of its shard, takes the index from the bytes it was sent, and answers exactly as
+    # the whole cohort does.
     from mentormatch import _core_args, _dask
 
     mentors, mentees = data
@@ -89,18 +95,46 @@ def test_workers_receive_the_index_built_once(client, data):
         client, mentors, mentees, lambda a, b: _core_args(a, b, CFG, {}, None)
     )
     try:
-        received = client.run(lambda: None)  # both workers up
-        assert len(received) == 2
+        assert passes.shards is not None and len(passes.shards) == len(passes.bounds) - 1 >= 4
+
+        def held(base, shard, key):
+            core = base.shard(key, shard.table, shard.start)
+            rows = core.candidates(shard.start, shard.stop, 4, None)
+            return core.n_mentees, core.n_mentors, core.mentee_offset, rows
+
+        whole = mm.ShardIndex(mentors, mentees, config=CFG).compiled()
+        b = passes.bounds
         futures = [
-            client.submit(
-                lambda ix, _w: (ix.compiled(), ix.index_received)[1], passes.index, w,
-                workers=[w], pure=False,
-            )
-            for w in received
+            client.submit(held, passes.index, f, f.key, pure=False) for f in passes.shards
         ]
-        assert client.gather(futures) == [True, True]
+        for s, (n, m, offset, rows) in enumerate(client.gather(futures)):
+            assert (n, m, offset) == (b[s + 1] - b[s], len(mentors), b[s])
+            expected = whole.candidates(int(b[s]), int(b[s + 1]), 4, None)
+            for got, want in zip(rows[:4], expected[:4]):
+                assert (got == want).all()
+        # The shards live on both workers.
+        where = client.who_has(passes.shards)
+        assert len({w for ws in where.values() for w in ws}) == 2
     finally:
-        client.cancel([passes.index])
+        passes.close()
+
+
+def test_preferences_send_the_whole_cohort(client, data):
+    # Ranked preferences rank mentees of the whole cohort: then every worker holds it (and the
+    # result is still the single-process one).
+    mentors, mentees = data
+    mentors = mentors.copy()
+    mentors["preferences"] = ""
+    mentors.loc[0, "preferences"] = ";".join(mentees["id"].iloc[:3])
+    from mentormatch import _core_args, _dask
+
+    args, passes = _dask.prepare(
+        client, mentors, mentees, lambda a, b: _core_args(a, b, CFG, {}, None)
+    )
+    passes.close()
+    assert passes.shards is None
+    one = mm.match(mentors, mentees, config=CFG, solver="heuristic")
+    same(mm.match(mentors, mentees, config=CFG, solver="heuristic", client=client), one)
 
 
 def test_same_result_with_pandas_frames(client, data, single):
@@ -175,4 +209,21 @@ def test_bad_shard_same_input_error(client, data):
     index = mm.ShardIndex(mentors, bad, config=CFG)  # compiled lazily, on the worker
     with pytest.raises(mm.InputError) as job:
         client.submit(_dask._candidates_job, index, 200, 300, 4, pure=False).result()
+    assert attrs(job.value) == attrs(one.value)
+    # A shard job of a worker that holds mentors and its shard only: bad data in its rows
+    # (here an empty id) raises the single-process error, naming the row of the whole mentee
+    # table.
+    from mentormatch import _core_args
+
+    empty = mentees.copy()
+    empty.loc[257, "id"] = ""
+    with pytest.raises(mm.InputError) as one:
+        mm.match(mentors, empty, config=CFG, solver="heuristic")
+    assert one.value.row is not None
+    args = _core_args(mentors, empty, CFG, {}, None)
+    index = mm.ShardIndex(mentors, mentees, config=CFG).compiled().index_bytes()
+    base = _dask.MentorBase(args[0], *args[2:], index)
+    shard = _dask.Shard(args[1], 200, 300)
+    with pytest.raises(mm.InputError) as job:
+        client.submit(_dask._shard_candidates_job, base, shard, "s", 4, pure=False).result()
     assert attrs(job.value) == attrs(one.value)

@@ -44,10 +44,12 @@ pub struct PyShardIndex {
 
 #[pymethods]
 impl PyShardIndex {
-    /// `index`: bytes from [`PyShardIndex::index_bytes`] of the same cohort and configuration
-    /// (the mentor index built once elsewhere); `None` builds it here.
+    /// `index`: bytes from [`PyShardIndex::index_bytes`] of the same mentors and configuration
+    /// (the mentor index built once elsewhere); `None` builds it here. `offset`: `mentees` is
+    /// one shard of a whole cohort, starting at mentee `offset` (a worker then holds only its
+    /// shard of mentees); it needs `index` from the whole cohort (which knows every pin).
     #[new]
-    #[pyo3(signature = (mentors, mentees, config_path=None, config_json=None, overrides=None, history=None, index=None))]
+    #[pyo3(signature = (mentors, mentees, config_path=None, config_json=None, overrides=None, history=None, index=None, offset=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -58,7 +60,13 @@ impl PyShardIndex {
         overrides: Option<String>,
         history: Option<&Bound<'_, PyList>>,
         index: Option<&Bound<'_, PyBytes>>,
+        offset: Option<usize>,
     ) -> PyResult<Self> {
+        if offset.is_some() && index.is_none() {
+            return Err(PyValueError::new_err(
+                "a shard of the mentees (offset) needs the index bytes of the whole cohort",
+            ));
+        }
         let inputs = Inputs::extract(
             mentors,
             mentees,
@@ -69,7 +77,10 @@ impl PyShardIndex {
         )?;
         let index = index.map(|b| b.as_bytes().to_vec());
         let inner = compute(py, move || -> mentormatch::Result<ShardIndex> {
-            let problem = inputs.problem()?.problem;
+            let problem = match offset {
+                Some(o) => inputs.shard_problem(o)?,
+                None => inputs.problem()?.problem,
+            };
             match index {
                 Some(bytes) => ShardIndex::from_index_bytes(problem, &bytes),
                 None => Ok(ShardIndex::new(problem)),
@@ -84,10 +95,23 @@ impl PyShardIndex {
         PyBytes::new(py, &self.inner.index_bytes())
     }
 
-    /// Number of mentees.
+    /// Number of mentees held here (a shard's size for a shard of the mentees).
     #[getter]
     fn n_mentees(&self) -> usize {
         self.inner.problem().n_mentees()
+    }
+
+    /// The place of the first mentee held here in the whole cohort (0 unless a shard).
+    #[getter]
+    fn mentee_offset(&self) -> usize {
+        self.inner.problem().mentee_offset()
+    }
+
+    /// Whether workers may hold a shard of the mentees only (no ranked preferences, which
+    /// rank mentees of the whole cohort).
+    #[getter]
+    fn shardable(&self) -> bool {
+        self.inner.problem().shardable()
     }
 
     /// Number of mentors.

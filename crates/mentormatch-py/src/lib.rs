@@ -144,7 +144,7 @@ impl Inputs {
 
     /// Reads the tables and compiles the problem (no Python involved: runs without the GIL).
     fn problem(self) -> mentormatch::Result<Compiled> {
-        let parts = self.parts()?;
+        let parts = self.parts(false)?;
         Ok(Compiled {
             problem: Problem::new(parts.cohort, parts.config, parts.past)?,
             warnings: parts.warnings,
@@ -152,8 +152,31 @@ impl Inputs {
         })
     }
 
-    /// Reads the tables and checks the columns the configuration names against them.
-    fn parts(self) -> mentormatch::Result<Parts> {
+    /// The problem over every mentor and the mentees table as one shard of a whole cohort,
+    /// starting at mentee `offset` (see `mentormatch::Problem::shard`).
+    /// An error in a row of the shard names that row's place in the whole mentee table, as
+    /// the single-process path does.
+    fn shard_problem(self, offset: usize) -> mentormatch::Result<Problem> {
+        let (mentees, mentors) = (self.mentees.source(), self.mentors.source());
+        let shift = |e: mentormatch::Error| match e {
+            mentormatch::Error::Input(mut ie)
+                if mentees != mentors && ie.location.source.as_deref() == Some(&mentees) =>
+            {
+                if let Some(r) = ie.location.row.as_mut() {
+                    *r += offset;
+                }
+                mentormatch::Error::Input(ie)
+            }
+            e => e,
+        };
+        let parts = self.parts(true).map_err(shift)?;
+        Problem::shard(parts.cohort, parts.config, parts.past, offset).map_err(shift)
+    }
+
+    /// Reads the tables and checks the columns the configuration names against them. For a
+    /// shard of the mentees the ranked lists are not parsed here: they name mentees of other
+    /// shards, and `Problem::shard` refuses them as a whole.
+    fn parts(self, shard: bool) -> mentormatch::Result<Parts> {
         let config = self.config.build()?;
         // The config's own `history` is read by `Problem::new`; these add to it.
         let mut past: Vec<PairRef> = Vec::new();
@@ -172,12 +195,14 @@ impl Inputs {
             mentees: self.mentees.mentees(&config.columns)?,
         };
         // Ranked preferences are checked here first so that errors name the tables.
-        mentormatch::Preferences::parse(
-            &cohort.mentors,
-            &cohort.mentees,
-            &config.preferences,
-            (&sources.0, &sources.1),
-        )?;
+        if !shard {
+            mentormatch::Preferences::parse(
+                &cohort.mentors,
+                &cohort.mentees,
+                &config.preferences,
+                (&sources.0, &sources.1),
+            )?;
+        }
         let config_source = self
             .config
             .path
@@ -580,7 +605,7 @@ fn suggest(
         history,
     )?;
     compute_warned(py, move || {
-        let mut parts = inputs.parts()?;
+        let mut parts = inputs.parts(false)?;
         // Suggestions are for everyone: a mentee the plan cannot place still gets a list.
         parts.config.rules.allow_unmatched = true;
         let problem = Problem::new(parts.cohort, parts.config, parts.past)?;
@@ -625,7 +650,7 @@ fn rematch(
     )?;
     compute_warned(py, move || {
         let previous = previous.previous()?;
-        let parts = inputs.parts()?;
+        let parts = inputs.parts(false)?;
         let r = mentormatch::analysis::rematch::rematch(
             parts.cohort,
             parts.config,

@@ -18,11 +18,19 @@
 //!
 //! # Same result as one process
 //! A shard job runs exactly the search the single-process backend runs for the same mentee
-//! (same problem, same index, same mentee index: the per-mentee tie order of the search
-//! depends on it), and the answers are merged in mentee order, so the candidates, every pricing
-//! pass, and hence the result (pairs, scores, notes, fingerprint) are identical. This is why a
-//! worker compiles the *whole* cohort: the index interns the values of both sides, so an index
-//! over one shard of mentees could order equally good mentors differently.
+//! (same scores, same index, same tie order: the per-mentee tie order of the search depends on
+//! the mentee's place in the whole cohort), and the answers are merged in mentee order, so the
+//! candidates, every pricing pass, and hence the result (pairs, scores, notes, fingerprint) are
+//! identical.
+//!
+//! # What a worker holds
+//! Every mentor, and only the mentees of its shards: [`ShardIndex::from_index_bytes`] takes a
+//! [`Problem::shard`] (mentors, mentees `offset..offset + n`, configuration). This works because
+//! the mentor side compiles from the mentors alone (mentor values are interned first, see
+//! [`crate::score`]), so the shard's mentor data, and hence the tree sent as bytes, are those of
+//! the whole cohort, and because the search orders ties by the global mentee place
+//! ([`Problem::mentee_offset`]). Ranked preferences rank mentees of the whole cohort, so a
+//! cohort with them is not sharded ([`Problem::shardable`]); its workers hold the whole cohort.
 
 use std::ops::Range;
 
@@ -52,16 +60,19 @@ pub struct ShardIndex {
 
 impl ShardIndex {
     /// Builds the candidate index over the mentors with places after the pins (as the
-    /// single-process backends do).
+    /// single-process backends do). For the whole cohort's problem: a shard problem
+    /// ([`Problem::shard`]) does not know the pins of other shards, so it takes the index the
+    /// whole problem built ([`ShardIndex::from_index_bytes`]).
     pub fn new(problem: Problem) -> ShardIndex {
         let index = CandidateIndex::new(&problem, &remaining_after_pins(&problem));
         ShardIndex::with_index(problem, index)
     }
 
-    /// The index built once elsewhere: `problem` compiled here (from the same cohort and
-    /// configuration) and the mentor index from [`ShardIndex::index_bytes`] of the process
-    /// that built it, so that workers do not build it again. Errors when the bytes are damaged,
-    /// of another version of mentormatch, or of another cohort's index.
+    /// The index built once elsewhere: `problem` compiled here (from the same mentors and
+    /// configuration: the whole cohort, or one shard of its mentees, [`Problem::shard`]) and
+    /// the mentor index from [`ShardIndex::index_bytes`] of the process that built it, so that
+    /// workers do not build it again. Errors when the bytes are damaged, of another version of
+    /// mentormatch, or of another mentor table's (or configuration's) index.
     pub fn from_index_bytes(problem: Problem, bytes: &[u8]) -> Result<ShardIndex> {
         let index = CandidateIndex::from_bytes(&problem, bytes)?;
         Ok(ShardIndex::with_index(problem, index))
@@ -89,33 +100,43 @@ impl ShardIndex {
         &self.problem
     }
 
+    /// The mentees this index answers for, as places in the whole cohort:
+    /// `offset..offset + n` for a shard problem, `0..n` otherwise.
+    pub fn mentees(&self) -> Range<usize> {
+        let o = self.problem.mentee_offset();
+        o..o + self.problem.n_mentees()
+    }
+
     /// Candidates per mentee from the configuration (`candidates`, default 50).
     pub fn default_k(&self) -> usize {
         sparse::k_of(&self.problem)
     }
 
-    /// The candidate rows of mentees `range` (row `x` is mentee `range.start + x`): a pinned
-    /// mentee gets its pin; the others their `k` best allowed mentors, or with `prices` (one
-    /// per mentor, `>= 0`) the `k` with the largest reduced score `s_ij - prices[j]` (their
-    /// plain scores in the rows). Without prices the rows are exactly those the single-process
-    /// backends generate. In parallel; independent of the number of threads.
+    /// The candidate rows of mentees `range` (places in the whole cohort, within
+    /// [`ShardIndex::mentees`]; row `x` is mentee `range.start + x`): a pinned mentee gets its
+    /// pin; the others their `k` best allowed mentors, or with `prices` (one per mentor, `>= 0`)
+    /// the `k` with the largest reduced score `s_ij - prices[j]` (their plain scores in the
+    /// rows). Without prices the rows are exactly those the single-process backends generate.
+    /// In parallel; independent of the number of threads.
     pub fn candidates(
         &self,
         range: Range<usize>,
         k: usize,
         prices: Option<&[f64]>,
     ) -> Result<Candidates> {
-        let n = self.problem.n_mentees();
         let m = self.problem.n_mentors();
-        if range.start > range.end || range.end > n {
+        let here = self.mentees();
+        if range.start > range.end || range.start < here.start || range.end > here.end {
             return Err(Error::Input(InputError::new(
                 Location::source("candidates"),
                 format!(
-                    "mentee range {}..{} is outside the {n} mentees",
-                    range.start, range.end
+                    "mentee range {}..{} is outside the mentees {}..{} held here",
+                    range.start, range.end, here.start, here.end
                 ),
             )));
         }
+        // Local places from here on.
+        let range = range.start - here.start..range.end - here.start;
         if let Some(p) = prices {
             if p.len() != m {
                 return Err(Error::Input(InputError::new(
@@ -180,21 +201,43 @@ impl ShardIndex {
     /// Answers a pricing job (a shard of a column-generation pass), exactly as the
     /// single-process pass does.
     pub fn price_above(&self, job: &PriceJob<'_>) -> Result<(Vec<PriceAnswer>, SearchStats)> {
-        let n = self.problem.n_mentees();
         let m = self.problem.n_mentors();
+        let here = self.mentees();
         if job.v.len() != m || job.masked.is_some_and(|w| w.len() != m) {
             return Err(Error::Input(InputError::new(
                 Location::source("prices"),
                 format!("prices for {} mentors, the cohort has {m}", job.v.len()),
             )));
         }
-        if let Some(q) = job.queries.iter().find(|q| q.mentee >= n) {
+        if let Some(q) = job.queries.iter().find(|q| !here.contains(&q.mentee)) {
             return Err(Error::Input(InputError::new(
                 Location::source("pricing"),
-                format!("mentee {} is outside the {n} mentees", q.mentee),
+                format!(
+                    "mentee {} is outside the mentees {}..{} held here",
+                    q.mentee, here.start, here.end
+                ),
             )));
         }
-        Ok(sparse::run_price_job(&self.problem, &self.index, job))
+        if here.start == 0 {
+            return Ok(sparse::run_price_job(&self.problem, &self.index, job));
+        }
+        // The queries name places in the whole cohort; the problem here is the shard's.
+        let local: Vec<PriceQuery> = job
+            .queries
+            .iter()
+            .map(|q| PriceQuery {
+                mentee: q.mentee - here.start,
+                ..*q
+            })
+            .collect();
+        Ok(sparse::run_price_job(
+            &self.problem,
+            &self.index,
+            &PriceJob {
+                queries: &local,
+                ..*job
+            },
+        ))
     }
 }
 
@@ -414,6 +457,7 @@ pub fn candidates_from_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Cohort;
     use crate::progress::NoProgress;
     use crate::synthetic::synthetic_cohort;
     use crate::Config;
@@ -557,6 +601,172 @@ mod tests {
                 let _ = shard.candidates(0..30, 3, Some(&v));
             }
         }
+    }
+
+    /// A cohort whose mentees also hold values no mentor holds (departments, interests
+    /// differing only in case and spaces, needs), a `jaccard` share, pins and forbidden pairs
+    /// on mentees all over the cohort and a `min_score`: what a shard must get right.
+    fn shard_case(n: usize, m: usize, seed: u64, jaccard: bool) -> (Cohort, Config) {
+        let mut cohort = synthetic_cohort(n, m, seed);
+        for (i, e) in cohort.mentees.iter_mut().enumerate() {
+            if i % 3 == 0 {
+                e.profile.department = Some(format!("Only-{}", i % 5));
+                e.profile.interests.insert(format!("Solo{}", i % 4));
+                e.profile.interests.insert(format!(" SOLO{} ", i % 4));
+            }
+            if i % 4 == 1 {
+                e.needs.insert("rare-need".into());
+                e.profile.location = Some(format!("nowhere-{}", i % 2));
+            }
+        }
+        let mut cfg = config();
+        if jaccard {
+            let mut c = crate::criteria::default_criteria();
+            let mut jac =
+                crate::criteria::Criterion::new(crate::criteria::CriterionKind::Share, "interests");
+            jac.measure = Some(crate::criteria::ShareMeasure::Jaccard);
+            c.push(jac);
+            cfg.criteria = c;
+            cfg.rules.min_score = Some(15.0);
+        }
+        let pair = |i: usize, j: usize| crate::config::PairRef {
+            mentee: cohort.mentees[i].id().to_string(),
+            mentor: cohort.mentors[j].id().to_string(),
+            reason: None,
+        };
+        cfg.rules.forbid = (0..n).step_by(5).map(|i| pair(i, (i * 7) % m)).collect();
+        // Pins on mentees spread over the cohort (one per mentor, the highest-scoring allowed
+        // pair of the whole problem, so that the whole problem is valid).
+        let whole = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
+        let mut used = vec![false; m];
+        for i in (2..n).step_by(9) {
+            if let Some(j) = (0..m).find(|&j| !used[j] && whole.pair(i, j).1) {
+                used[j] = true;
+                cfg.rules.pin.push(pair(i, j));
+            }
+        }
+        (cohort, cfg)
+    }
+
+    fn shard_problem(cohort: &Cohort, cfg: &Config, r: Range<usize>) -> Problem {
+        let part = Cohort {
+            mentors: cohort.mentors.clone(),
+            mentees: cohort.mentees[r.clone()].to_vec(),
+        };
+        Problem::shard(part, cfg.clone(), vec![], r.start).unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A problem over every mentor and a slice of the mentees scores every pair of the
+        /// slice bit for bit as the whole problem does (hard rules included), compiles the same
+        /// mentor side, gives the same index bytes, and answers candidate and pricing jobs
+        /// exactly as the whole cohort's index.
+        #[test]
+        fn a_shard_answers_as_the_whole_cohort(
+            n in 12usize..70, m in 6usize..45, seed in 0u64..1000, jaccard in proptest::bool::ANY,
+            a in 0usize..1000, len in 1usize..1000,
+        ) {
+            let (cohort, cfg) = shard_case(n, m, seed, jaccard);
+            let whole = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
+            let a = a % n;
+            let b = (a + 1 + len % (n - a)).min(n);
+            let shard = shard_problem(&cohort, &cfg, a..b);
+            proptest::prop_assert_eq!(shard.mentee_offset(), a);
+            for i in a..b {
+                for j in 0..m {
+                    let (s, ok) = shard.pair(i - a, j);
+                    let (t, ok2) = whole.pair(i, j);
+                    proptest::prop_assert_eq!((s.to_bits(), ok), (t.to_bits(), ok2), "pair {} {}", i, j);
+                }
+            }
+            proptest::prop_assert_eq!(
+                crate::score::mentor_digest(shard.scorer().compiled()),
+                crate::score::mentor_digest(whole.scorer().compiled())
+            );
+            let built = ShardIndex::new(whole);
+            let bytes = built.index_bytes();
+            let remaining = remaining_after_pins(built.problem());
+            proptest::prop_assert_eq!(&CandidateIndex::new(&shard, &remaining).to_bytes(), &bytes);
+            let sent = ShardIndex::from_index_bytes(shard, &bytes).unwrap();
+            proptest::prop_assert_eq!(sent.mentees(), a..b);
+            proptest::prop_assert_eq!(
+                built.candidates(a..b, 5, None).unwrap(),
+                sent.candidates(a..b, 5, None).unwrap()
+            );
+            let v: Vec<f64> = (0..m).map(|j| f64::from((j * 13 % 7) as u32) * 3.0).collect();
+            proptest::prop_assert_eq!(
+                built.candidates(a..b, 4, Some(&v)).unwrap(),
+                sent.candidates(a..b, 4, Some(&v)).unwrap()
+            );
+            let masked: Vec<f64> = (0..m).map(|j| if j % 3 == 0 { v[j] } else { f64::INFINITY }).collect();
+            let queries: Vec<PriceQuery> = (a..b)
+                .map(|i| PriceQuery { mentee: i, floor: (i % 4) as f64 * 5.0, restricted: i % 2 == 0 })
+                .collect();
+            let job = PriceJob { queries: &queries, v: &v, masked: Some(&masked), k: 3 };
+            proptest::prop_assert_eq!(built.price_above(&job).unwrap(), sent.price_above(&job).unwrap());
+            // Mentees outside the shard are refused, not answered from the wrong rows.
+            if b < n {
+                proptest::prop_assert!(sent.candidates(a..b + 1, 5, None).is_err());
+            }
+        }
+    }
+
+    /// The whole sharded run: every shard job answered by a worker that holds only its shard
+    /// of mentees gives the single-process result.
+    #[test]
+    fn shards_holding_their_mentees_only_give_the_single_process_result() {
+        let (cohort, cfg) = shard_case(240, 200, 11, true);
+        let whole = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
+        let single = crate::solve(&whole).unwrap();
+        let bytes = ShardIndex::new(whole.clone()).index_bytes();
+        let sharded = Sharded {
+            shards: (0..3)
+                .map(|s| {
+                    let r = s * 80..(s + 1) * 80;
+                    let shard = shard_problem(&cohort, &cfg, r);
+                    ShardIndex::from_index_bytes(shard, &bytes).unwrap()
+                })
+                .collect(),
+            n: 240,
+        };
+        assert!(sharded.shards.iter().all(|s| s.problem().n_mentees() == 80));
+        let dist = solve_distributed(&whole, &Settings::from_problem(&whole), &sharded).unwrap();
+        assert_eq!(single, dist);
+    }
+
+    /// A shard skips the pins and forbidden pairs of mentees elsewhere (the whole problem
+    /// checked them) instead of refusing their ids; preferences, which rank mentees of the
+    /// whole cohort, cannot be sharded.
+    #[test]
+    fn shard_rules_and_preferences() {
+        let (cohort, cfg) = shard_case(60, 50, 5, false);
+        assert!(!cfg.rules.pin.is_empty());
+        let whole = Problem::new(cohort.clone(), cfg.clone(), vec![]).unwrap();
+        assert!(whole.shardable());
+        let shard = shard_problem(&cohort, &cfg, 10..20);
+        let inside: Vec<(usize, usize)> = whole
+            .pins()
+            .iter()
+            .filter(|p| (10..20).contains(&p.0))
+            .copied()
+            .collect();
+        let local: Vec<(usize, usize)> = shard.pins().iter().map(|&(i, j)| (i + 10, j)).collect();
+        assert_eq!(inside, local);
+        let mut with_prefs = cohort.clone();
+        let first = with_prefs.mentees[0].id().to_string();
+        with_prefs.mentors[0]
+            .profile
+            .extra
+            .insert("preferences".into(), first);
+        let p = Problem::new(with_prefs.clone(), cfg.clone(), vec![]).unwrap();
+        assert!(!p.shardable());
+        let part = Cohort {
+            mentors: with_prefs.mentors.clone(),
+            mentees: with_prefs.mentees[1..5].to_vec(),
+        };
+        let e = Problem::shard(part, cfg, vec![], 1).unwrap_err();
+        assert!(e.to_string().contains("cannot be sharded"), "{e}");
     }
 
     #[test]

@@ -252,6 +252,13 @@ pub const FORMAT_HINT: &str =
     "list ids of the other side, best first, separated by ';'; write ties as M1=M7";
 
 impl Preferences {
+    /// Whether anyone gave a list ([`Preferences::parse`] gives `None` otherwise).
+    pub fn given(mentors: &[Mentor], mentees: &[Mentee], config: &PreferenceConfig) -> bool {
+        let field = Field::parse(config.column.trim());
+        mentors.iter().any(|p| p.value(&field).as_text().is_some())
+            || mentees.iter().any(|p| p.value(&field).as_text().is_some())
+    }
+
     /// Parses the lists of `cohort` from the column `config.column`. `None` when nobody gave a
     /// list. `sources` name the mentors' and mentees' tables in errors (file paths or table
     /// names); rows are counted as in a spreadsheet (the header is row 1, the first person row 2).
@@ -264,12 +271,10 @@ impl Preferences {
         config: &PreferenceConfig,
         sources: (&str, &str),
     ) -> Result<Option<Preferences>> {
-        let field = Field::parse(config.column.trim());
-        let has_any = mentors.iter().any(|p| p.value(&field).as_text().is_some())
-            || mentees.iter().any(|p| p.value(&field).as_text().is_some());
-        if !has_any {
+        if !Preferences::given(mentors, mentees, config) {
             return Ok(None);
         }
+        let field = Field::parse(config.column.trim());
         let index = |ids: &mut dyn Iterator<Item = &str>| {
             ids.enumerate()
                 .map(|(k, id)| (id.to_string(), k as u32))

@@ -11,7 +11,7 @@ use crate::criteria::{Criterion, CriterionKind, Prefer, ShareMeasure};
 use crate::error::{Error, Location, Result};
 use crate::model::{Mentee, Mentor, Participant};
 use crate::preferences::{rank_value, PreferenceConfig, PreferenceSide, Preferences};
-use crate::values::{parse_number, Interner};
+use crate::values::{key, parse_number, Interner};
 
 /// Marks a criterion value that could not be evaluated (a needed value is unknown).
 pub(crate) const MISSING: f64 = f64::NAN;
@@ -498,35 +498,72 @@ fn numeric_value(k: &Compiled, a: f64, b: f64) -> f64 {
     }
 }
 
+/// A SHA-256 of everything the mentor side compiled to (per criterion: its kind, points and
+/// the mentors' values), which depends on the mentors and the configuration alone (see
+/// [`NO_MENTOR_VALUE`]). The candidate index sent to workers carries it, so that a worker
+/// holding another mentor table or configuration refuses the index instead of searching a tree
+/// whose summaries are not its mentors'.
+pub(crate) fn mentor_digest(compiled: &[Compiled]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let n = |h: &mut Sha256, len: usize| h.update((len as u64).to_le_bytes());
+    for k in compiled {
+        h.update([k.kind as u8]);
+        h.update(k.points.to_bits().to_le_bytes());
+        match k.mentor_values() {
+            Values::Single(v) => {
+                n(&mut h, v.len());
+                v.iter().for_each(|x| h.update(x.to_le_bytes()));
+            }
+            Values::Sets { words, bits, len } => {
+                n(&mut h, words);
+                n(&mut h, len.len());
+                bits.iter().for_each(|x| h.update(x.to_le_bytes()));
+                len.iter().for_each(|x| h.update(x.to_le_bytes()));
+            }
+            Values::Numbers(v) => {
+                n(&mut h, v.len());
+                v.iter().for_each(|x| h.update(x.to_bits().to_le_bytes()));
+            }
+            Values::Ranked => {}
+        }
+    }
+    h.finalize().into()
+}
+
+/// The id of a single value that no mentor holds. Mentor values are interned first, so that
+/// everything the mentor side compiles to (ids, bitsets, their width) is a function of the
+/// mentors alone: a worker that holds all mentors and one shard of mentees compiles exactly
+/// the mentor data (and candidate index) of the whole cohort. A mentee value no mentor holds
+/// can equal no mentor value, so all such values share this one id; scores only ever compare a
+/// mentee's value with a mentor's, never two mentees', so they are unchanged. Distinct from 0
+/// (missing), from every real id (`1..=` number of mentor values) and from the candidate
+/// tree's "several values" marker (`u32::MAX`).
+pub(crate) const NO_MENTOR_VALUE: u32 = u32::MAX - 1;
+
 fn compile_data(c: &Criterion, mentees: &[Mentee], mentors: &[Mentor]) -> Result<Data> {
     let (fe, fm) = (c.mentee_field(), c.mentor_field());
     match c.kind {
         CriterionKind::Differ => {
             let mut interner = Interner::default();
-            let mut single = |p: &dyn Participant, f| {
+            let joined = |p: &dyn Participant, f| {
                 let set = p.value(f).as_set();
-                if set.is_empty() {
-                    0
-                } else {
-                    interner.id(&set.join(";"))
-                }
+                (!set.is_empty()).then(|| set.join(";"))
             };
-            let mentee = mentees.iter().map(|p| single(p, &fe)).collect();
-            let mentor = mentors.iter().map(|p| single(p, &fm)).collect();
+            let mentor: Vec<u32> = mentors
+                .iter()
+                .map(|p| joined(p, &fm).map_or(0, |v| interner.id(&v)))
+                .collect();
+            let mentee = mentees
+                .iter()
+                .map(|p| joined(p, &fe).map_or(0, |v| interner.get(&v).unwrap_or(NO_MENTOR_VALUE)))
+                .collect();
             Ok(Data::Single { mentee, mentor })
         }
         CriterionKind::Share | CriterionKind::Complement | CriterionKind::Cover => {
+            // Mentor values first (see `NO_MENTOR_VALUE`): the bitsets' width and bit positions
+            // depend on the mentors alone.
             let mut interner = Interner::default();
-            let ids_e: Vec<Vec<u32>> = mentees
-                .iter()
-                .map(|p| {
-                    p.value(&fe)
-                        .as_set()
-                        .iter()
-                        .map(|s| interner.id(s))
-                        .collect()
-                })
-                .collect();
             let ids_m: Vec<Vec<u32>> = mentors
                 .iter()
                 .map(|p| {
@@ -538,25 +575,40 @@ fn compile_data(c: &Criterion, mentees: &[Mentee], mentors: &[Mentor]) -> Result
                 })
                 .collect();
             let words = interner.len().div_ceil(64).max(1);
-            let pack = |ids: &[Vec<u32>]| {
-                let mut bits = vec![0u64; ids.len() * words];
-                let mut lens = Vec::with_capacity(ids.len());
-                for (p, set) in ids.iter().enumerate() {
-                    for &id in set {
-                        let b = (id - 1) as usize;
-                        bits[p * words + b / 64] |= 1 << (b % 64);
-                    }
-                    lens.push(
-                        bits[p * words..(p + 1) * words]
-                            .iter()
-                            .map(|w| w.count_ones())
-                            .sum(),
-                    );
+            let pack = |ids: &[u32], bits: &mut [u64]| {
+                for &id in ids {
+                    let b = (id - 1) as usize;
+                    bits[b / 64] |= 1 << (b % 64);
                 }
-                (bits, lens)
+                bits.iter().map(|w| w.count_ones()).sum::<u32>()
             };
-            let (mentee, mentee_len) = pack(&ids_e);
-            let (mentor, mentor_len) = pack(&ids_m);
+            let mut mentor = vec![0u64; mentors.len() * words];
+            let mut mentor_len = Vec::with_capacity(mentors.len());
+            for (p, set) in ids_m.iter().enumerate() {
+                mentor_len.push(pack(set, &mut mentor[p * words..(p + 1) * words]));
+            }
+            drop(ids_m);
+            // A mentee's values that no mentor holds are in no mentor's set: they never count
+            // in common, only in the set's size, which counts distinct values (by their key)
+            // as the bitset did.
+            let mut mentee = vec![0u64; mentees.len() * words];
+            let mut mentee_len = Vec::with_capacity(mentees.len());
+            let mut held = Vec::new();
+            let mut others: Vec<String> = Vec::new();
+            for (p, e) in mentees.iter().enumerate() {
+                held.clear();
+                others.clear();
+                for s in e.value(&fe).as_set() {
+                    match interner.get(s) {
+                        Some(id) => held.push(id),
+                        None => others.push(key(s)),
+                    }
+                }
+                others.sort_unstable();
+                others.dedup();
+                let len = pack(&held, &mut mentee[p * words..(p + 1) * words]);
+                mentee_len.push(len + others.len() as u32);
+            }
             Ok(Data::Sets {
                 words,
                 mentee,

@@ -29,6 +29,11 @@ impl Interner {
         *self.0.entry(key(s)).or_insert(n)
     }
 
+    /// The id of `s`'s key if it has one (nothing is added).
+    pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        self.0.get(&key(s)).copied()
+    }
+
     /// How many distinct values have ids.
     pub(crate) fn len(&self) -> usize {
         self.0.len()

@@ -73,6 +73,8 @@ pub struct Problem {
     past_pairs: Vec<PairRef>,
     /// Ranked preferences, when anyone gave a list.
     preferences: Option<Arc<Preferences>>,
+    /// In a shard problem ([`Problem::shard`]): the place of mentee 0 in the whole cohort.
+    shard: Option<usize>,
 }
 
 fn index_of<'a, P: Participant + 'a>(
@@ -90,11 +92,80 @@ impl Problem {
     /// `config.past_pairs`, and `past_pairs` (e.g. a `--history` file given separately). Pairs
     /// naming people not in this cohort are ignored, as they concern earlier participants.
     pub fn new(cohort: Cohort, config: Config, past_pairs: Vec<PairRef>) -> Result<Problem> {
+        Problem::build(cohort, config, past_pairs, None)
+    }
+
+    /// A problem over every mentor and one shard of the mentees: `cohort.mentees` are mentees
+    /// `offset..offset + n` of a whole cohort whose problem ([`Problem::new`]) was built
+    /// elsewhere (the driver of a distributed run), with the same mentors, configuration and
+    /// history. A worker answers shard jobs from it holding only its shard of mentees.
+    ///
+    /// Pairs score, and the hard rules apply, exactly as in the whole cohort's problem (the
+    /// mentor side compiles from the mentors alone, see [`crate::score`]). Rules naming a
+    /// mentee outside the shard (`[[forbid]]`, `[[pin]]`) concern other shards and are skipped
+    /// rather than refused as unknown ids; checks that need the whole cohort (a mentor's pins
+    /// against its capacity) are left to the whole problem, which must have been built
+    /// without error first: a shard raises no error the whole cohort would not. Ranked
+    /// preferences rank mentees of the whole cohort, so a cohort with preference lists (or a
+    /// preference criterion) cannot be sharded: an input error, and callers keep the whole
+    /// cohort on each worker then ([`Problem::shardable`]).
+    pub fn shard(
+        cohort: Cohort,
+        config: Config,
+        past_pairs: Vec<PairRef>,
+        offset: usize,
+    ) -> Result<Problem> {
+        Problem::build(cohort, config, past_pairs, Some(offset))
+    }
+
+    /// Whether [`Problem::shard`] can split this problem's mentees: no ranked preferences
+    /// (lists or a preference criterion), which rank mentees of the whole cohort.
+    pub fn shardable(&self) -> bool {
+        self.preferences.is_none()
+            && !self
+                .criteria
+                .iter()
+                .any(|c| c.kind == crate::criteria::CriterionKind::Preference)
+    }
+
+    /// The place of mentee 0 in the whole cohort (0 unless this is a shard problem). The
+    /// candidate search orders equally good mentors per mentee by this global place, so that a
+    /// shard answers exactly as the whole cohort does.
+    pub fn mentee_offset(&self) -> usize {
+        self.shard.unwrap_or(0)
+    }
+
+    fn build(
+        cohort: Cohort,
+        config: Config,
+        past_pairs: Vec<PairRef>,
+        shard: Option<usize>,
+    ) -> Result<Problem> {
         config.validate("config")?;
         check_unique(&cohort)?;
         let criteria = config.effective_criteria();
         for (i, c) in criteria.iter().enumerate() {
             c.validate(&Location::source("config").field(format!("criteria[{i}]")))?;
+        }
+        if shard.is_some()
+            && criteria
+                .iter()
+                .any(|c| c.kind == crate::criteria::CriterionKind::Preference)
+        {
+            return Err(Error::input(
+                Location::source("config").field("criteria"),
+                "a preference criterion ranks mentees of the whole cohort: the mentees cannot be sharded",
+                "give every worker the whole cohort",
+            ));
+        }
+        if shard.is_some()
+            && Preferences::given(&cohort.mentors, &cohort.mentees, &config.preferences)
+        {
+            return Err(Error::input(
+                Location::source("mentees"),
+                "ranked preferences rank mentees of the whole cohort: the mentees cannot be sharded",
+                "give every worker the whole cohort",
+            ));
         }
         let preferences = Preferences::parse(
             &cohort.mentors,
@@ -132,8 +203,14 @@ impl Problem {
             Ok((i, j))
         };
 
+        // In a shard, a pair whose mentee is elsewhere concerns another shard (the whole
+        // problem checked its ids).
+        let elsewhere = |p: &PairRef| shard.is_some() && !mentee_index.contains_key(&p.mentee);
         let mut rules: Vec<BTreeMap<u32, RuleReason>> = vec![BTreeMap::new(); cohort.mentees.len()];
         for (k, p) in config.rules.forbid.iter().enumerate() {
+            if elsewhere(p) {
+                continue;
+            }
             let (i, j) = lookup(p, "forbid", k)?;
             rules[i].insert(j as u32, RuleReason::Forbidden(p.reason.clone()));
         }
@@ -163,6 +240,9 @@ impl Problem {
         let mut pinned_mentee: HashMap<usize, usize> = HashMap::new();
         let mut used = vec![0u32; capacity.len()];
         for (k, p) in config.rules.pin.iter().enumerate() {
+            if elsewhere(p) {
+                continue;
+            }
             let (i, j) = lookup(p, "pin", k)?;
             let loc = Location::source("config").field(format!("pin[{k}]"));
             if let Some(&prev) = pinned_mentee.get(&i) {
@@ -220,6 +300,7 @@ impl Problem {
             mentor_index,
             past_pairs: all_past,
             preferences,
+            shard,
         })
     }
 
@@ -337,7 +418,12 @@ impl Problem {
             c.rules.history = None;
             c
         };
-        Problem::new(self.cohort.clone(), config, self.past_pairs.clone())
+        Problem::build(
+            self.cohort.clone(),
+            config,
+            self.past_pairs.clone(),
+            self.shard,
+        )
     }
 
     /// The dense score matrix, computed in parallel (rows are independent, so the result does

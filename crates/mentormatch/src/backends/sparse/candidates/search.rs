@@ -164,6 +164,9 @@ impl CandidateIndex {
         scratch: &mut Scratch,
         stats: &mut SearchStats,
     ) -> (Vec<(u32, f64)>, f64) {
+        // Ties are ordered by the mentee's place in the whole cohort, so that a shard problem
+        // (mentees `offset..`, see `Problem::shard`) gives the whole cohort's answers.
+        let g = problem.mentee_offset() + i;
         let heap = &mut scratch.heap;
         heap.clear();
         // (mentor, score, key); key = score - price.
@@ -191,7 +194,7 @@ impl CandidateIndex {
         // over every node of equal bound), then a per-mentee pseudo-random order, so that
         // similar mentees fill their lists from different subtrees of equally good mentors.
         let depth = &self.shape.depth;
-        let prio = |node: usize| u32::from(depth[node]) << 24 | tie(i, node) >> 8;
+        let prio = |node: usize| u32::from(depth[node]) << 24 | tie(g, node) >> 8;
         node_bounds(0..self.shape.roots.len(), buf);
         for (r, &b) in buf.iter().enumerate() {
             if b > f64::NEG_INFINITY {
@@ -266,16 +269,16 @@ impl CandidateIndex {
                     cut = true;
                     continue;
                 }
-                let t = tie(i, j as usize);
+                let t = tie(g, j as usize);
                 if list.len() == k
                     && (key < list[k - 1].2
-                        || (key == list[k - 1].2 && t >= tie(i, list[k - 1].0 as usize)))
+                        || (key == list[k - 1].2 && t >= tie(g, list[k - 1].0 as usize)))
                 {
                     cut = true;
                     continue;
                 }
                 let pos =
-                    list.partition_point(|x| x.2 > key || (x.2 == key && tie(i, x.0 as usize) < t));
+                    list.partition_point(|x| x.2 > key || (x.2 == key && tie(g, x.0 as usize) < t));
                 list.insert(pos, (j, s, key));
                 if list.len() > k {
                     list.truncate(k);
@@ -302,7 +305,7 @@ impl CandidateIndex {
         // subtree, and similar mentees would otherwise all try the same similar mentors first.
         list.sort_by(|a, b| {
             b.2.total_cmp(&a.2)
-                .then(tie(i, a.0 as usize).cmp(&tie(i, b.0 as usize)))
+                .then(tie(g, a.0 as usize).cmp(&tie(g, b.0 as usize)))
         });
         (list.into_iter().map(|(j, s, _)| (j, s)).collect(), outside)
     }

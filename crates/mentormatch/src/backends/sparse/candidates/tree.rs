@@ -10,6 +10,9 @@ use crate::score::{Compiled, Values};
 
 /// A node value of a `differ` criterion when its members hold several values.
 pub(super) const MIXED: u32 = u32::MAX;
+// A mentee value no mentor holds must never read as "several values" (or as any node value):
+// the bound would take it for a value every member shares.
+const _: () = assert!(MIXED != crate::score::NO_MENTOR_VALUE);
 /// Mentors per block.
 const BLOCK: usize = 4;
 /// Children per intermediate node of the block tree (inside a run of equal values).

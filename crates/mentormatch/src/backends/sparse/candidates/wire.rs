@@ -2,11 +2,13 @@
 //! compiles the problem itself (linear in the cohort) and takes the mentor tree (a sort of every
 //! mentor and the node summaries) from the bytes.
 //!
-//! Only the tree travels. The per-criterion layout is laid out again from the worker's own
-//! compiled criteria, so the bytes must come from the same cohort and configuration; the
-//! checks below make any other bytes an error, never a panic or a hang: a header with a
-//! format version, a SHA-256 of the payload (against damage in transit), and the tree's shape
-//! against the worker's problem (sizes, ranges, children after their parent). A well-formed
+//! Only the tree travels, with a digest of the mentor side it was built from. The per-criterion
+//! layout is laid out again from the worker's own compiled criteria, so the bytes must come
+//! from the same mentors and configuration (the mentees may be any shard of the cohort: the
+//! mentor side compiles from the mentors alone); the checks below make any other bytes an
+//! error, never a panic or a hang: a header with a format version, a SHA-256 of the payload
+//! (against damage in transit), the tree's shape against the worker's problem (sizes, ranges,
+//! children after their parent), and the mentor side's digest against the worker's. A well-formed
 //! tree over the same mentors with other summaries would give wrong bounds, so the bytes must
 //! come from [`CandidateIndex::to_bytes`] of this version, as the header says; they are not a
 //! format for data from elsewhere.
@@ -22,13 +24,15 @@ use crate::error::{Error, InputError, Location, Result};
 use crate::problem::Problem;
 
 /// Magic and format version at the start of the bytes.
-const MAGIC: &[u8; 8] = b"MMINDEX1";
+const MAGIC: &[u8; 8] = b"MMINDEX2";
 
 impl CandidateIndex {
     /// The index as bytes for [`CandidateIndex::from_bytes`] on another machine.
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
-        // A tree of plain vectors of numbers: encoding cannot fail.
-        let payload = rmp_serde::to_vec(&self.shape).unwrap_or_default();
+        // The mentor side's digest, then the tree (plain vectors of numbers: encoding cannot
+        // fail).
+        let mut payload = crate::score::mentor_digest(&self.compiled).to_vec();
+        payload.extend(rmp_serde::to_vec(&self.shape).unwrap_or_default());
         let mut out = Vec::with_capacity(payload.len() + 40);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&Sha256::digest(&payload));
@@ -56,12 +60,24 @@ impl CandidateIndex {
         if Sha256::digest(payload).as_slice() != digest {
             return Err(bad("the checksum does not match (damaged in transit?)"));
         }
+        if payload.len() < 32 {
+            return Err(bad("no mentor digest"));
+        }
+        let (mentors, payload) = payload.split_at(32);
         let shape: Shape =
             rmp_serde::from_slice(payload).map_err(|e| bad(&format!("cannot decode: {e}")))?;
         let compiled = Arc::clone(problem.scorer().compiled());
         let (crits, stride) = layout::lay_out(&compiled);
         let fits = layout::fast_path(&compiled, &crits);
         check_shape(&shape, problem.n_mentors(), stride, crits.len(), fits).map_err(|w| bad(&w))?;
+        // Only the mentor side has to match: the tree and its summaries are the mentors'
+        // (a worker may hold any shard of the mentees, see `Problem::shard`).
+        let here = crate::score::mentor_digest(problem.scorer().compiled());
+        if mentors != here.as_slice() {
+            return Err(bad(
+                "it was built for other mentors or another configuration of the criteria",
+            ));
+        }
         Ok(CandidateIndex {
             compiled,
             crits: Arc::new(crits),
