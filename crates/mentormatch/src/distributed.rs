@@ -610,13 +610,13 @@ mod tests {
         let mut cohort = synthetic_cohort(n, m, seed);
         for (i, e) in cohort.mentees.iter_mut().enumerate() {
             if i % 3 == 0 {
-                e.profile.department = Some(format!("Only-{}", i % 5));
+                e.profile.department = Some(format!("Only-{}", i % 5).into());
                 e.profile.interests.insert(format!("Solo{}", i % 4));
                 e.profile.interests.insert(format!(" SOLO{} ", i % 4));
             }
             if i % 4 == 1 {
-                e.needs.insert("rare-need".into());
-                e.profile.location = Some(format!("nowhere-{}", i % 2));
+                e.needs.insert("rare-need");
+                e.profile.location = Some(format!("nowhere-{}", i % 2).into());
             }
         }
         let mut cfg = config();
@@ -758,7 +758,7 @@ mod tests {
         with_prefs.mentors[0]
             .profile
             .extra
-            .insert("preferences".into(), first);
+            .insert("preferences".into(), first.into());
         let p = Problem::new(with_prefs.clone(), cfg.clone(), vec![]).unwrap();
         assert!(!p.shardable());
         let part = Cohort {
