@@ -7,9 +7,10 @@
   runs, with the same ``InputError`` as without a client), and the mentor index is built here,
   once.
 - A worker holds every mentor and only the mentees of the shards it works on: a
-  :class:`MentorBase` (the mentor table, the configuration and the index bytes) is scattered to
-  every worker once (``broadcast=True``), and each shard of the mentee table once, as a task of
-  its own (so that Dask can recompute it when its worker is lost; scattered data could not be).
+  :class:`MentorBase` (the mentor table, the configuration and the index bytes) is sent to the
+  cluster once and each shard of the mentee table once, each as a task of its own (so that Dask
+  can recompute it when its worker is lost; scattered data could not be), and the prices once per
+  pricing pass, the same way.
   A worker compiles the shard it works on (the mentors and that shard) and keeps the last one
   compiled, never two at once. Answers are identical to the whole cohort's (see
   ``mentormatch::distributed``). A cohort with ranked preferences (which rank mentees of the
@@ -106,7 +107,7 @@ def _price(
 
 class MentorBase:
     """What every worker holds for a run: the mentor table, the configuration (and history)
-    and the mentor index as bytes, built once by the caller; scattered once to every worker.
+    and the mentor index as bytes, built once by the caller; sent to the cluster once (a task).
     Each shard task brings its shard of the mentee table, and :meth:`shard` compiles the two
     (the index taken from the bytes, never rebuilt). The last shard compiled is kept for the
     next task of the same shard (not pickled); a new shard replaces it, so a worker of one
@@ -157,8 +158,16 @@ class Shard:
         self.stop = stop
 
 
-def _shard_data(shard: Shard) -> Shard:
-    return shard
+def _value(x: Any) -> Any:
+    return x
+
+
+def _held(client: Any, obj: Any, key: str) -> Any:
+    """``obj`` on the cluster as the result of a task, not as scattered data: Dask recomputes a
+    task's result when the worker holding it dies, while scattered data is lost with it (even with
+    ``broadcast=True``: a worker that was restarting when the data was sent has no copy, and the
+    run then fails when the one holding it dies)."""
+    return client.submit(_value, obj, key=key, pure=False)
 
 
 def _shard_candidates_job(base: MentorBase, shard: Shard, key: str, k: int) -> Tuple[Any, ...]:
@@ -205,8 +214,8 @@ class Passes:
     """The passes over all pairs as Dask tasks, one per shard of mentees (the callable the core
     calls: ``("candidates", k)`` or ``("price", mentees, floors, restricted, v, masked, k)``).
 
-    ``index``: the scattered :class:`MentorBase` with ``shards`` (one future per shard of
-    ``bounds``, holding its :class:`Shard`), or, without ``shards``, a scattered
+    ``index``: the :class:`MentorBase` (a future) with ``shards`` (one future per shard of
+    ``bounds``, holding its :class:`Shard`), or, without ``shards``, (a future of) a
     :class:`~mentormatch._distributed.ShardIndex` of the whole cohort."""
 
     def __init__(
@@ -258,11 +267,8 @@ class Passes:
             mentees, floors, restricted, v, masked, k = args
             cut = np.searchsorted(mentees, b)
             # The prices go to the cluster once per pass, not once per task.
-            if masked is None:
-                (vf,) = c.scatter([v], hash=False)
-                mf = None
-            else:
-                vf, mf = c.scatter([v, masked], hash=False)
+            vf = _held(c, v, f"mentormatch-prices-{self.tag}-{run}")
+            mf = None if masked is None else _held(c, masked, f"mentormatch-masked-{self.tag}-{run}")
             priced = {}
             for s in self._order(run):
                 lo, hi = int(cut[s]), int(cut[s + 1])
@@ -301,19 +307,19 @@ def prepare(
     if not (core.shardable and isinstance(mentees_t, tuple)):
         # Preferences rank mentees of the whole cohort (and a CSV path is not cut here): every
         # worker gets the whole cohort with the index.
-        future = client.scatter(index, broadcast=True, hash=False)
+        future = _held(client, index, f"mentormatch-index-{uuid.uuid4().hex[:12]}")
         return args, Passes(client, future, bounds)
     base = MentorBase(mentors_t, path, cfg, over, hist, core.index_bytes())
     del index, core
-    future = client.scatter(base, broadcast=True, hash=False)
     tag = uuid.uuid4().hex[:12]
+    future = _held(client, base, f"mentormatch-mentors-{tag}")
     shards = []
     for s in range(len(bounds) - 1):
         # A task, not scattered data, so that Dask recomputes it when its worker is lost;
         # placed round-robin, and the shard's passes then run where it lives.
         shards.append(
             client.submit(
-                _shard_data,
+                _value,
                 Shard(mentees_t, int(bounds[s]), int(bounds[s + 1])),
                 key=f"mentormatch-shard-{tag}-{s}",
                 pure=False,
