@@ -72,16 +72,9 @@ def _candidates_job(index: ShardIndex, start: int, stop: int, k: int) -> Tuple[A
     return index.compiled().candidates(start, stop, k, None)
 
 
-def _price_job(
-    index: ShardIndex,
-    mentees: np.ndarray,
-    floors: np.ndarray,
-    restricted: np.ndarray,
-    v: np.ndarray,
-    masked: Optional[np.ndarray],
-    k: int,
-) -> Tuple[Any, ...]:
-    return _price(index.compiled(), mentees, floors, restricted, v, masked, k)
+def _price_job(index: ShardIndex, *query: Any) -> Tuple[Any, ...]:
+    """A pricing task of the whole-cohort path; ``query`` as :func:`_price` takes it."""
+    return _price(index.compiled(), *query)
 
 
 def _price(
@@ -175,19 +168,10 @@ def _shard_candidates_job(base: MentorBase, shard: Shard, key: str, k: int) -> T
     return core.candidates(shard.start, shard.stop, k, None)
 
 
-def _shard_price_job(
-    base: MentorBase,
-    shard: Shard,
-    key: str,
-    mentees: np.ndarray,
-    floors: np.ndarray,
-    restricted: np.ndarray,
-    v: np.ndarray,
-    masked: Optional[np.ndarray],
-    k: int,
-) -> Tuple[Any, ...]:
+def _shard_price_job(base: MentorBase, shard: Shard, key: str, *query: Any) -> Tuple[Any, ...]:
+    """A pricing task of one shard; ``query`` as :func:`_price` takes it."""
     core = base.shard(key, shard.table, shard.start)
-    return _price(core, mentees, floors, restricted, v, masked, k)
+    return _price(core, *query)
 
 
 def concat_flat(parts: Sequence[Tuple[Any, ...]]) -> Tuple[Any, ...]:
